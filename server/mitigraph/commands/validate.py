@@ -1,0 +1,9 @@
+"""`mitigraph validate`."""
+
+import click
+
+
+@click.command(name="validate")
+def command() -> None:
+    """Not yet implemented."""
+    raise click.ClickException("mitigraph validate is not implemented yet")

@@ -1,0 +1,89 @@
+"""Readable, stable IRIs for everything Mitigraph mints: the same input always gives the same IRI."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from mitigraph.namespaces import DEFAULT_BASE
+
+LIFECYCLE_STAGE = "lifecycle-stage"
+ACTOR = "actor"
+RISK_MANAGEMENT_FUNCTION = "risk-management-function"
+FACETS = (LIFECYCLE_STAGE, ACTOR, RISK_MANAGEMENT_FUNCTION)
+
+SOURCE_WORDS_IN_ITEM_IRIS = 4
+"""How many words of the source's slug prefix an item's IRI (keeps items of different sources apart)."""
+MAX_SLUG_LENGTH = 80
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str, *, max_length: int = MAX_SLUG_LENGTH) -> str:
+    """Lower-case ASCII words joined by '-', cut at a word boundary; '' for text with no letters or digits."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = _NON_SLUG.sub("-", ascii_text.lower()).strip("-")
+    if len(slug) <= max_length:
+        return slug
+    cut = slug[:max_length]
+    return cut.rsplit("-", 1)[0] if "-" in cut else cut
+
+
+@dataclass(frozen=True)
+class Minter:
+    """Mints instance IRIs under one base (default https://w3id.org/mitigraph/id/)."""
+
+    base: str = DEFAULT_BASE
+
+    def _iri(self, path: str) -> URIRef:
+        return URIRef(self.base + path)
+
+    def taxonomy(self) -> URIRef:
+        return self._iri("taxonomy")
+
+    def category(self, code: str) -> URIRef:
+        return self._iri(f"category/{code}")
+
+    def facet_scheme(self, facet: str) -> URIRef:
+        return self._iri(facet)
+
+    def facet_value(self, facet: str, name: str) -> URIRef:
+        if facet not in FACETS:
+            raise ValueError(f"unknown facet {facet!r}; expected one of {', '.join(FACETS)}")
+        return self._iri(f"{facet}/{slugify(name)}")
+
+    def source(self, title: str) -> URIRef:
+        return self._iri(f"source/{slugify(title)}")
+
+    def untitled_source(self, page_id: str) -> URIRef:
+        return self._iri(f"source/untitled-{slugify(page_id)}")
+
+    def agent(self, name: str) -> URIRef:
+        return self._iri(f"agent/{slugify(name)}")
+
+    def page(self, page_id: str) -> URIRef:
+        return self._iri(f"page/{page_id}")
+
+    def page_record(self, page_id: str) -> URIRef:
+        """The page's own record: `mitigation/A2244` for a navigator page."""
+        return self._iri(f"mitigation/{page_id}")
+
+    def listed_item(self, source_iri: URIRef, title_path: list[str], occurrence: int = 1) -> URIRef:
+        """An item a page lists, keyed by its source and its title path (`A > B`).
+
+        `occurrence` tells apart an item listed again under the very same title on one page.
+        """
+        source_slug = str(source_iri).rsplit("/", 1)[-1]
+        source_part = "-".join(source_slug.split("-")[:SOURCE_WORDS_IN_ITEM_IRIS])
+        title_part = "--".join(slugify(title, max_length=60) or "untitled" for title in title_path)
+        suffix = f"--{occurrence}" if occurrence > 1 else ""
+        return self._iri(f"mitigation/{source_part}--{title_part}{suffix}")
+
+    def limitation(self, name: str) -> URIRef:
+        return self._iri(f"limitation/{slugify(name)}")
+
+    def dataset(self) -> URIRef:
+        return self._iri("dataset")
