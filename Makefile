@@ -1,0 +1,45 @@
+# The two commands of the README: `make serve` (set up, then serve the graph) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup setup-test system-deps build serve test lint benchmark
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed
+
+setup-test: $(VENV)/.installed-test system-deps
+
+# Debian's headless chromium and its driver, for the browser tests.
+system-deps:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  ( $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver )
+
+build: setup
+	$(BIN)/mitigraph build
+
+serve: setup
+	$(BIN)/mitigraph serve
+
+lint: setup-test
+	$(BIN)/ruff check server tests
+	$(BIN)/ruff format --check server tests
+	$(BIN)/mypy
+
+test: setup-test lint
+	$(BIN)/pytest
+
+benchmark: setup-test
+	$(BIN)/python tests/benchmarks/run.py
