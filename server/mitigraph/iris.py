@@ -18,6 +18,8 @@ FACETS = (LIFECYCLE_STAGE, ACTOR, RISK_MANAGEMENT_FUNCTION)
 SOURCE_WORDS_IN_ITEM_IRIS = 4
 """How many words of the source's slug prefix an item's IRI (keeps items of different sources apart)."""
 MAX_SLUG_LENGTH = 80
+NAVIGATOR_PAGES = "https://www.airi-navigator.com/mitigations-v2/"
+"""Where the navigator publishes the page of record `A<digits>`."""
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -66,6 +68,17 @@ class Minter:
 
     def page(self, page_id: str) -> URIRef:
         return self._iri(f"page/{page_id}")
+
+    def navigator_page(self, navigator_id: str) -> URIRef:
+        """The navigator's own page of a record: an IRI we refer to, not one we mint."""
+        return URIRef(NAVIGATOR_PAGES + navigator_id)
+
+    def author_list_cell(self, source_iri: URIRef, position: int) -> URIRef:
+        """The rdf:List cell holding the author at `position` (1-based) of a source's bibo:authorList.
+
+        Named rather than blank, so that pages citing the same source merge into one list, not several.
+        """
+        return URIRef(f"{source_iri}#authors-{position}")
 
     def page_record(self, page_id: str) -> URIRef:
         """The page's own record: `mitigation/A2244` for a navigator page."""

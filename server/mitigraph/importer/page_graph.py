@@ -11,7 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, FOAF, PROV, XSD
 from rdflib.term import BNode
 
@@ -24,7 +23,6 @@ from mitigraph.importer.titles import TitlePart, title_path
 from mitigraph.iris import ACTOR, LIFECYCLE_STAGE, RISK_MANAGEMENT_FUNCTION
 from mitigraph.namespaces import BIBO, MG, bind_prefixes
 
-NAVIGATOR_PAGES = "https://www.airi-navigator.com/mitigations-v2/"
 NAVIGATOR_ID = re.compile(r"^A\d+$")
 PARAGRAPH_BREAK = "\n\n"
 FACET_PROPERTIES = {
@@ -86,7 +84,7 @@ class _Builder:
 
     def _page_iri(self, page_id: str) -> URIRef:
         if navigator_id(page_id):
-            return URIRef(NAVIGATOR_PAGES + page_id)
+            return self.minter.navigator_page(page_id)
         return self.minter.page(page_id)
 
     def add(self, subject: URIRef, predicate: URIRef, value: URIRef | Literal | BNode) -> None:
@@ -114,9 +112,11 @@ class _Builder:
             self.add(self.source, DCTERMS.abstract, Literal(PARAGRAPH_BREAK.join(block.abstract)))
         agents = [self._add_agent(author.written) for author in block.authors]
         if agents:
-            author_list = BNode()
-            Collection(self.graph, author_list, list(agents))
-            self.add(self.source, BIBO.authorList, author_list)
+            cells = [self.minter.author_list_cell(self.source, n) for n in range(1, len(agents) + 1)]
+            for cell, agent, rest in zip(cells, agents, [*cells[1:], RDF.nil], strict=True):
+                self.add(cell, RDF.first, agent)
+                self.add(cell, RDF.rest, rest)
+            self.add(self.source, BIBO.authorList, cells[0])
         for agent in agents:
             self.add(self.source, DCTERMS.creator, agent)
 
