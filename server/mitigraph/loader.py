@@ -68,7 +68,10 @@ def shape_files() -> list[Path]:
 
 
 def parse_file(path: Path, *, base: str = DEFAULT_BASE) -> Graph:
-    """Parse one RDF file, turning every parser's error into a GraphLoadError with file and line."""
+    """Parse one RDF file, turning every parser's error into a GraphLoadError with file and line.
+
+    Quad formats (TriG, N-Quads) are read whole: the triples of every named graph join the one graph.
+    """
     path = Path(path)
     rdf_format = guess_format(str(path)) or "turtle"
     try:
@@ -80,8 +83,8 @@ def parse_file(path: Path, *, base: str = DEFAULT_BASE) -> Graph:
             dataset = Dataset()
             dataset.parse(data=text, format=rdf_format)
             graph = Graph()
-            for triple in dataset.triples((None, None, None)):
-                graph.add(triple)
+            for s, p, o, _graph_name in dataset.quads((None, None, None, None)):
+                graph.add((s, p, o))
         else:
             graph = Graph().parse(data=text, format=rdf_format)
     except BadSyntax as error:

@@ -1,0 +1,153 @@
+"""Check a graph against Mitigraph's SHACL shapes and report each problem with where it came from.
+
+pySHACL does the validation; this module turns its results graph into plain records that the CLI can print
+and that name the file(s) each offending node was stated in. Warnings never make a graph fail: only
+violations do, so a graph with a derived label or an unaddressed limitation still builds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyshacl
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from mitigraph.loader import LoadedGraph
+from mitigraph.local_query import shorten_iri
+from mitigraph.namespaces import DEFAULT_BASE
+
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One problem: the node, the property path, what is wrong, how bad, and where the node came from."""
+
+    focus_node: Node
+    path: str | None
+    """The property path in SPARQL syntax with our prefixes (`mg:inCategory`, `^mg:hasLimitation`)."""
+    message: str
+    severity: str
+    """`Violation`, `Warning` or `Info`."""
+    value: Node | None
+    shape: Node | None
+    files: tuple[Path, ...]
+
+    @property
+    def is_violation(self) -> bool:
+        return self.severity == "Violation"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of one validation: the graph conforms when no result is a violation."""
+
+    conforms: bool
+    results: tuple[ValidationResult, ...]
+
+    @property
+    def violations(self) -> tuple[ValidationResult, ...]:
+        return tuple(result for result in self.results if result.is_violation)
+
+    @property
+    def warnings(self) -> tuple[ValidationResult, ...]:
+        return tuple(result for result in self.results if result.severity == "Warning")
+
+
+def validate_graph(
+    data: Graph,
+    *,
+    shapes: Graph,
+    ontology: Graph | None = None,
+    origins: LoadedGraph | None = None,
+    base: str = DEFAULT_BASE,
+) -> ValidationReport:
+    """Validate `data` with `shapes`, without inference, and collect every result.
+
+    `ontology` is mixed into the data for the duration of the check (pySHACL's `ont_graph`), so that
+    `sh:class` sees subclass axioms without the caller merging graphs. `origins` names the files each focus
+    node was stated in; `base` is the instance namespace shown as `mgid:` in paths and messages.
+    """
+    _, results_graph, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        abort_on_first=False,
+        allow_infos=True,
+        allow_warnings=True,
+        meta_shacl=False,
+        advanced=False,
+        js=False,
+        inplace=False,
+        debug=False,
+    )
+    assert isinstance(results_graph, Graph)
+    results = sorted(
+        (
+            _read_result(results_graph, node, base=base, origins=origins)
+            for node in _result_nodes(results_graph)
+        ),
+        key=_sort_key,
+    )
+    return ValidationReport(
+        conforms=not any(result.is_violation for result in results),
+        results=tuple(results),
+    )
+
+
+def curie(node: Node, *, base: str = DEFAULT_BASE) -> str:
+    """A node for a report: IRIs shortened with our prefixes, literals as text, blank nodes as `_:id`."""
+    if isinstance(node, URIRef):
+        return shorten_iri(str(node), base=base)
+    if isinstance(node, Literal):
+        return str(node)
+    return f"_:{node}"
+
+
+def _result_nodes(results_graph: Graph) -> list[Node]:
+    return list(results_graph.subjects(RDF.type, SH.ValidationResult))
+
+
+def _read_result(
+    results_graph: Graph, node: Node, *, base: str, origins: LoadedGraph | None
+) -> ValidationResult:
+    focus = results_graph.value(node, SH.focusNode)
+    assert focus is not None, "pySHACL always names the focus node"
+    severity = results_graph.value(node, SH.resultSeverity)
+    path = results_graph.value(node, SH.resultPath)
+    messages = sorted(str(message) for message in results_graph.objects(node, SH.resultMessage))
+    return ValidationResult(
+        focus_node=focus,
+        path=_path_text(results_graph, path, base=base) if path is not None else None,
+        message=messages[0] if messages else "(the shape gives no message)",
+        severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+        value=results_graph.value(node, SH.value),
+        shape=results_graph.value(node, SH.sourceShape),
+        files=tuple(origins.files_describing(focus)) if origins is not None else (),
+    )
+
+
+def _path_text(graph: Graph, path: Node, *, base: str) -> str:
+    """A SHACL path as SPARQL property-path text; the paths our shapes use are IRIs and inverse paths."""
+    if isinstance(path, BNode):
+        inverse = graph.value(path, SH.inversePath)
+        if inverse is not None:
+            return "^" + _path_text(graph, inverse, base=base)
+        if graph.value(path, RDF.first) is not None:
+            return "/".join(_path_text(graph, step, base=base) for step in graph.items(path))
+        for operator, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+            inner = graph.value(path, operator)
+            if inner is not None:
+                return f"({_path_text(graph, inner, base=base)}){suffix}"
+        alternatives = graph.value(path, SH.alternativePath)
+        if alternatives is not None:
+            return "|".join(_path_text(graph, step, base=base) for step in graph.items(alternatives))
+    return curie(path, base=base)
+
+
+def _sort_key(result: ValidationResult) -> tuple[int, str, str, str]:
+    return (SEVERITY_ORDER.get(result.severity, 3), str(result.focus_node), result.path or "", result.message)

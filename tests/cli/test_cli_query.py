@@ -1,0 +1,87 @@
+"""`mitigraph query`: SPARQL over the project graph with our prefixes, as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from rdflib import Graph
+
+from mitigraph.cli import main
+
+CATEGORY_QUERY = "SELECT ?category ?name WHERE { ?category skos:notation '1.1.3' ; skos:prefLabel ?name }"
+
+
+def query(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["query", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_table_shows_iris_with_our_prefixes() -> None:
+    code, out, _ = query(CATEGORY_QUERY)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["category", "name"]
+    assert lines[2].split(maxsplit=1) == ["mgid:category/1.1.3", "Capability Modification"]
+    assert lines[-1] == "(1 row)"
+
+
+def test_json_is_the_sparql_results_format() -> None:
+    code, out, _ = query("--format", "json", CATEGORY_QUERY)
+    assert code == 0
+    document = json.loads(out)
+    assert document["head"]["vars"] == ["category", "name"]
+    (binding,) = document["results"]["bindings"]
+    assert binding["category"] == {"type": "uri", "value": "https://w3id.org/mitigraph/id/category/1.1.3"}
+
+
+def test_csv_has_a_header_and_full_iris() -> None:
+    code, out, _ = query("--format", "csv", CATEGORY_QUERY)
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows == [
+        ["category", "name"],
+        ["https://w3id.org/mitigraph/id/category/1.1.3", "Capability Modification"],
+    ]
+
+
+def test_a_query_can_come_from_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "mitigations.rq"
+    path.write_text("SELECT (COUNT(?m) AS ?n) WHERE { ?m a mg:Mitigation }\n", encoding="utf-8")
+    code, out, _ = query("--format", "csv", str(path))
+    assert code == 0
+    count = int(out.splitlines()[1])
+    assert count >= 21
+
+
+def test_ask_answers_true_or_false() -> None:
+    assert query("ASK { ?m mg:addressesLimitation ?l }")[1] == "true\n"
+    assert (
+        query("ASK { ?m mg:inCategory <https://w3id.org/mitigraph/id/category/no-such-code> }")[1]
+        == "false\n"
+    )
+
+
+def test_construct_answers_with_turtle() -> None:
+    code, out, _ = query(
+        "CONSTRUCT { ?c skos:prefLabel ?n } WHERE { ?c skos:notation '1.1' ; skos:prefLabel ?n }"
+    )
+    assert code == 0
+    graph = Graph().parse(data=out, format="turtle")
+    assert len(graph) == 1
+
+
+def test_a_malformed_query_exits_2_with_oxigraphs_position() -> None:
+    code, out, err = query("SELECT ?m WHERE { ?m a mg:Mitigation")
+    assert code == 2
+    assert out == ""
+    assert "malformed SPARQL query: error at 1:" in err
+
+
+def test_a_graph_has_no_csv_form() -> None:
+    code, _, err = query("--format", "csv", "CONSTRUCT WHERE { ?s a mg:Limitation }")
+    assert code == 2
+    assert "use --format table" in err
