@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-test system-deps build serve test lint benchmark
+.PHONY: setup setup-test system-deps build serve test lint benchmark imports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ build: setup
 
 serve: setup
 	$(BIN)/mitigraph serve
+
+# Regenerate ontology/imports/ (labels, definitions, licences of the external terms we use) from the
+# pinned vocabularies in ../shared/vocabularies/. Run after editing ontology/alignments.ttl or mappings.ttl.
+imports: setup
+	$(BIN)/python -m mitigraph.vocab_extract
 
 lint: setup-test
 	$(BIN)/ruff check server tests

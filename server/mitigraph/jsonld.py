@@ -1,0 +1,245 @@
+"""JSON-LD for developers who have never seen RDF: one published context, a compact graph, one framed record.
+
+`context()` is the document served at `/context.jsonld`: short keys (`label`, `category`, `citedIn`,
+`authors`, ...) for our terms, with the value types declared, so a record reads as plain JSON. The whole
+graph compacts with it (`compact_graph`), and one mitigation frames into a single nested object
+(`framed_mitigation`): its category, source (with its authors in order) and facet values inside it,
+with `@id` its IRI. Both carry the context inline, so reading them back never needs the network.
+Values in English (the ontology's and other vocabularies' labels) use `labelEn` / `definitionEn`; text
+taken from pages uses `label`. A JSON-LD list cannot name its cells, so IRI-named cells of the author
+lists are written as blank nodes (`blank_list_cells`); read back, a document gives that graph.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pyld import jsonld
+from pyoxigraph import NamedNode, QueryTriples, Store, Variable
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from mitigraph.downloads import rdflib_graph
+from mitigraph.namespaces import DEFAULT_BASE, MG, PREFIXES
+
+CONTEXT_PATH = "/context.jsonld"
+MEDIA_TYPE = "application/ld+json"
+
+_ID = {"@type": "@id"}
+CLASS_TERMS: dict[str, str] = {
+    "Mitigation": "mg:Mitigation",
+    "Category": "mg:Category",
+    "Taxonomy": "mg:Taxonomy",
+    "Source": "mg:Source",
+    "Limitation": "mg:Limitation",
+    "LifecycleStage": "mg:LifecycleStage",
+    "Actor": "mg:Actor",
+    "RiskManagementFunction": "mg:RiskManagementFunction",
+    "FacetScheme": "mg:FacetScheme",
+    "NavigatorPage": "mg:NavigatorPage",
+    "Concept": "skos:Concept",
+    "ConceptScheme": "skos:ConceptScheme",
+    "Person": "foaf:Person",
+    "Organization": "foaf:Organization",
+}
+PROPERTY_TERMS: dict[str, str | dict[str, str]] = {
+    # mitigations
+    "label": "rdfs:label",
+    "labelEn": {"@id": "rdfs:label", "@language": "en"},
+    "description": "dcterms:description",
+    "category": {"@id": "mg:inCategory", **_ID},
+    "citedIn": {"@id": "mg:citedIn", **_ID},
+    "cites": {"@id": "mg:cites", **_ID},
+    "derivedFrom": {"@id": "prov:wasDerivedFrom", **_ID},
+    "partOf": {"@id": "mg:partOf", **_ID},
+    "hasPart": {"@id": "mg:hasPart", **_ID},
+    "nearDuplicateOf": {"@id": "mg:nearDuplicateOf", **_ID},
+    "lifecycleStage": {"@id": "mg:lifecycleStage", **_ID},
+    "actor": {"@id": "mg:actor", **_ID},
+    "riskManagementFunction": {"@id": "mg:riskManagementFunction", **_ID},
+    "reasoning": "mg:reasoning",
+    "navigatorId": "mg:navigatorId",
+    "sectionNumber": "mg:sectionNumber",
+    "pageHeading": "mg:pageHeading",
+    "labelIsDerived": "mg:labelIsDerived",
+    "placeholder": "mg:placeholder",
+    # limitations
+    "hasLimitation": {"@id": "mg:hasLimitation", **_ID},
+    "limits": {"@id": "mg:limits", **_ID},
+    "addressesLimitation": {"@id": "mg:addressesLimitation", **_ID},
+    "addressedBy": {"@id": "mg:addressedBy", **_ID},
+    "limitationFamily": {"@id": "mg:limitationFamily", **_ID},
+    "justification": "mg:justification",
+    # taxonomy and facets
+    "notation": "skos:notation",
+    "prefLabel": "skos:prefLabel",
+    "definition": "skos:definition",
+    "definitionEn": {"@id": "skos:definition", "@language": "en"},
+    "broader": {"@id": "skos:broader", **_ID},
+    "subcategoryOf": {"@id": "mg:subcategoryOf", **_ID},
+    "inScheme": {"@id": "skos:inScheme", **_ID},
+    "topConceptOf": {"@id": "skos:topConceptOf", **_ID},
+    "hasTopConcept": {"@id": "skos:hasTopConcept", **_ID},
+    "provisional": "mg:provisional",
+    # sources and authors
+    "title": "dcterms:title",
+    "issued": {"@id": "dcterms:issued", "@type": "xsd:gYear"},
+    "abstract": "dcterms:abstract",
+    "creator": {"@id": "dcterms:creator", **_ID},
+    "authors": {"@id": "bibo:authorList", "@container": "@list", **_ID},
+    "name": "foaf:name",
+    # links to other vocabularies
+    "exactMatch": {"@id": "skos:exactMatch", **_ID},
+    "closeMatch": {"@id": "skos:closeMatch", **_ID},
+    "broadMatch": {"@id": "skos:broadMatch", **_ID},
+    "narrowMatch": {"@id": "skos:narrowMatch", **_ID},
+    "relatedMatch": {"@id": "skos:relatedMatch", **_ID},
+    "isDefinedBy": {"@id": "rdfs:isDefinedBy", **_ID},
+}
+
+DESCRIPTION_QUERY = """
+PREFIX bibo: <http://purl.org/ontology/bibo/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX mg: <https://w3id.org/mitigraph/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+
+CONSTRUCT {
+  ?mitigation ?p ?o .
+  ?o ?summary ?value .
+  ?source bibo:authorList ?list .
+  ?cell rdf:first ?author ; rdf:rest ?next .
+  ?author ?authorSummary ?authorValue .
+  ?facet ?match ?external .
+  ?external rdfs:label ?externalLabel .
+}
+WHERE {
+  ?mitigation a mg:Mitigation .
+  {
+    ?mitigation ?p ?o .
+  } UNION {
+    ?mitigation ?linking ?o .
+    FILTER(isIRI(?o) && ?linking != rdf:type)
+    VALUES ?summary {
+      rdf:type rdfs:label skos:prefLabel skos:notation skos:definition dcterms:title dcterms:issued foaf:name
+    }
+    ?o ?summary ?value .
+  } UNION {
+    ?mitigation mg:citedIn ?source .
+    ?source bibo:authorList ?list .
+    ?list rdf:rest* ?cell .
+    ?cell rdf:first ?author ; rdf:rest ?next .
+    OPTIONAL {
+      VALUES ?authorSummary { rdf:type foaf:name }
+      ?author ?authorSummary ?authorValue .
+    }
+  } UNION {
+    VALUES ?facetProperty { mg:lifecycleStage mg:actor mg:riskManagementFunction }
+    VALUES ?match { skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch skos:relatedMatch }
+    ?mitigation ?facetProperty ?facet .
+    ?facet ?match ?external .
+    OPTIONAL { ?external rdfs:label ?externalLabel }
+  }
+}
+"""
+"""What a mitigation's JSON-LD says, with `?mitigation` bound: its own triples; the type and label-like
+values of each node they point to (category, source, page, facet values, ...); the source's authors in
+order; and its facet values' links to other vocabularies, with the external terms' labels. Oxigraph runs
+it (rdflib would evaluate it for every mitigation before binding one)."""
+
+
+class JsonLdError(ValueError):
+    """A JSON-LD document cannot be made (for example: the IRI is not a mitigation in the graph)."""
+
+
+def context_terms() -> dict[str, Any]:
+    """The term definitions: vocabulary prefixes, classes and short keys.
+
+    There is deliberately no prefix for our own instances: `@id` values stay full IRIs, which a reader can
+    open in a browser, under whatever base this deployment serves.
+    """
+    return {**PREFIXES, **CLASS_TERMS, **PROPERTY_TERMS}
+
+
+def context() -> dict[str, Any]:
+    """The published context document, served at /context.jsonld."""
+    return {"@context": context_terms()}
+
+
+def _no_remote_documents(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Our documents carry their context inline; a remote context is refused rather than fetched."""
+    raise jsonld.JsonLdError(f"refusing to load the remote document {url}", "loading document failed")
+
+
+_PYLD_OPTIONS = {"documentLoader": _no_remote_documents}
+
+
+def blank_list_cells(graph: Graph) -> Graph:
+    """The graph with every IRI-named RDF list cell (such as `source/x#authors-1`) made a blank node.
+
+    A JSON-LD `@list` has no names for its cells, so this is the graph our JSON-LD documents state: the
+    authors keep their order, only the cells' own IRIs are left out. Everything else is unchanged.
+    """
+    named: dict[Node, Node] = {
+        cell: BNode() for cell in graph.subjects(RDF.first) if isinstance(cell, URIRef)
+    }
+    if not named:
+        return graph
+    result = Graph()
+    for s, p, o in graph:
+        result.add((named.get(s, s), p, named.get(o, o)))
+    return result
+
+
+def _expanded(graph: Graph) -> list[dict[str, Any]]:
+    """The graph as expanded JSON-LD; lists become `@list`, booleans and numbers native JSON."""
+    nquads = blank_list_cells(graph).serialize(format="nt", encoding="utf-8").decode("utf-8")
+    options = {**_PYLD_OPTIONS, "format": "application/n-quads", "useNativeTypes": True}
+    return jsonld.from_rdf(nquads, options)
+
+
+def compact_graph(graph: Graph) -> dict[str, Any]:
+    """The whole graph compacted with the published context (inline): `{"@context": ..., "@graph": [...]}`."""
+    compacted = jsonld.compact(_expanded(graph), context_terms(), {**_PYLD_OPTIONS, "graph": True})
+    return compacted
+
+
+def to_compact_jsonld(graph: Graph) -> bytes:
+    """Serializer for the export table (`Graph -> bytes`): the compact graph as UTF-8 JSON."""
+    return dumps(compact_graph(graph))
+
+
+def dumps(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def describe_mitigation(store: Store, iri: URIRef) -> Graph:
+    """DESCRIPTION_QUERY for `iri`, run by Oxigraph; raises JsonLdError when `iri` is not a mitigation."""
+    result = store.query(DESCRIPTION_QUERY, substitutions={Variable("mitigation"): NamedNode(str(iri))})
+    assert isinstance(result, QueryTriples), "DESCRIPTION_QUERY is a CONSTRUCT query"
+    description = rdflib_graph(result, base=DEFAULT_BASE)
+    if (iri, RDF.type, MG.Mitigation) not in description:
+        raise JsonLdError(f"{iri} is not a mitigation in this graph")
+    return description
+
+
+def frame_description(description: Graph, iri: URIRef) -> dict[str, Any]:
+    """One mitigation as one JSON object (`@id` its IRI) with what it points to nested inside it.
+
+    `description` is what `describe_mitigation` returns for `iri`.
+    """
+    if (iri, RDF.type, MG.Mitigation) not in description:
+        raise JsonLdError(f"{iri} is not a mitigation in this description")
+    frame = {"@context": context_terms(), "@id": str(iri)}
+    options = {**_PYLD_OPTIONS, "embed": "@always", "omitGraph": True}
+    framed = jsonld.frame(_expanded(description), frame, options)
+    return framed
+
+
+def framed_mitigation(store: Store, iri: URIRef) -> dict[str, Any]:
+    """The framed JSON-LD of the mitigation `iri` in `store`, as /id/mitigation/...?format=jsonld gives it."""
+    return frame_description(describe_mitigation(store, iri), iri)
