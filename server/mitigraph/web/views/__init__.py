@@ -1,0 +1,1 @@
+"""The blueprints of the pages app, one module per kind of page."""

@@ -1,0 +1,35 @@
+"""`/coverage`: the category x lifecycle-stage matrix of counts, drawn as a heat map."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, render_template
+
+from mitigraph.web.pages import current_site
+from mitigraph.web.views.kinds import breadcrumb
+
+blueprint = Blueprint("coverage", __name__)
+
+HEAT_LEVELS = 5
+"""Shades of the heat map besides the empty cell (CSS classes heat-0 ... heat-5)."""
+
+
+def heat_level(count: int, maximum: int) -> int:
+    return 0 if count == 0 or maximum == 0 else max(1, math.ceil(HEAT_LEVELS * count / maximum))
+
+
+@blueprint.get("/coverage")
+def coverage() -> str:
+    site = current_site()
+    matrix = site.coverage
+    rows = [
+        (
+            breadcrumb(site, node.iri)[-1],
+            depth,
+            [(count, heat_level(count, matrix.maximum)) for count in counts],
+        )
+        for node, depth, counts in matrix.rows
+    ]
+    stages = [site.linker.link(stage.iri) for stage in matrix.stages]
+    return render_template("coverage.html", stages=stages, rows=rows, maximum=matrix.maximum)

@@ -1,0 +1,89 @@
+"""A real browser (Debian's headless Chromium) runs an example query in YASGUI, then walks the pages."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+WAIT_SECONDS = 30
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.fail(f"the browser tests need {CHROMIUM} and {CHROMEDRIVER}: run `make system-deps`")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    options.add_argument(f"--user-data-dir={profile}")
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(WAIT_SECONDS)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_yasgui_runs_an_example_query_and_shows_the_results_table(browser: object, server_url: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert isinstance(browser, WebDriver)
+    browser.get(f"{server_url}/sparql")
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+    editor = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".CodeMirror")))
+    assert "mg:subcategoryOf*" in editor.text, "the first example query opens in the editor"
+    assert (
+        "Counts per category and lifecycle stage" in browser.find_element(By.CSS_SELECTOR, ".tabsList").text
+    )
+    wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, ".yasqe_queryButton"))).click()
+    table = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".yasr table.dataTable")))
+    wait.until(lambda _: "Learning Objectives" in table.text)
+    assert "Adversarial training for robust alignment" in table.text
+    assert "Training Data" in table.text
+
+
+def test_a_mitigation_page_leads_to_its_category(browser: object, server_url: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert isinstance(browser, WebDriver)
+    browser.get(f"{server_url}/id/mitigation/fixture-page")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Adversarial training for robust alignment"
+    category = browser.find_element(By.CSS_SELECTOR, "dl.facts dd a[href='/id/category/1.1.2']")
+    assert category.text == "1.1.2 Learning Objectives"
+    category.click()
+    WebDriverWait(browser, WAIT_SECONDS).until(ec.url_to_be(f"{server_url}/id/category/1.1.2"))
+    heading = browser.find_element(By.TAG_NAME, "h1").text
+    assert heading == "1.1.2 Learning Objectives"
+    assert (
+        "Adversarial training for robust alignment"
+        in browser.find_element(By.CSS_SELECTOR, "table.members").text
+    )

@@ -1,0 +1,191 @@
+"""A public read-only endpoint refuses updates and anything that reads a URL or a file, before it runs."""
+
+from __future__ import annotations
+
+import socket
+import socketserver
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+
+COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+PLANTED = "ASK { <urn:x:planted> ?p ?o }"
+UPDATES = [
+    "INSERT DATA { <urn:x:planted> <urn:x:p> 'x' }",
+    "PREFIX ex: <urn:x:> INSERT DATA { ex:planted ex:p 'x' }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "DELETE { ?s ?p ?o } INSERT { <urn:x:planted> ?p ?o } WHERE { ?s ?p ?o }",
+    "WITH <urn:x:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "CLEAR ALL",
+    "DROP DEFAULT",
+    "CREATE GRAPH <urn:x:g>",
+    "COPY DEFAULT TO <urn:x:g>",
+    "MOVE DEFAULT TO <urn:x:g>",
+    "ADD DEFAULT TO <urn:x:g>",
+    "insert data { <urn:x:planted> <urn:x:p> 'lower case' }",
+]
+
+
+@dataclass
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts every connection made to it."""
+
+    port: int
+    connections: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    record = Listener(port=0)
+
+    class Count(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            record.connections.append(self.client_address[0])
+
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Count) as tcp:
+        record.port = tcp.server_address[1]
+        thread = threading.Thread(target=tcp.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread.start()
+        try:
+            yield record
+        finally:
+            tcp.shutdown()
+            thread.join(timeout=5)
+
+
+def test_the_listener_notices_a_connection(listener: Listener) -> None:
+    """The control for the tests below: a connection to the listener is counted."""
+    with socket.create_connection(("127.0.0.1", listener.port), timeout=5) as connection:
+        connection.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        connection.recv(1)
+    assert listener.connections == ["127.0.0.1"]
+
+
+def fetching_queries(port: int) -> list[str]:
+    here = f"http://127.0.0.1:{port}"
+    return [
+        f"SELECT * WHERE {{ SERVICE <{here}/> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{here}/> {{ ?s ?p ?o }} }}",
+        f"select * where {{ ?x ?y ?z . service <{here}/sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ \\u0053ERVICE <{here}/> {{ ?s ?p ?o }} }}",
+        f"SELECT * FROM <{here}/x> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED <{here}/x> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} FROM <{here}/x> WHERE {{ ?s ?p ?o }}",
+        f"ASK FROM <{here}/x> {{ ?s ?p ?o }}",
+        f"LOAD <{here}/x>",
+        f"LOAD SILENT <{here}/x> INTO GRAPH <urn:x:g>",
+    ]
+
+
+def send_each_way(client: httpx.Client, query: str) -> list[httpx.Response]:
+    return [
+        client.get("/sparql", params={"query": query}),
+        client.post("/sparql", data={"query": query}),
+        client.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query"}),
+    ]
+
+
+def test_service_from_and_load_are_400_and_nothing_calls_out(
+    client: httpx.Client, listener: Listener
+) -> None:
+    for query in fetching_queries(listener.port):
+        for response in send_each_way(client, query):
+            assert response.status_code == 400, (query, response.text)
+            assert "not allowed" in response.text
+            assert "never reads other URLs" in response.text
+    assert listener.connections == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+        "SELECT * FROM NAMED <file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "LOAD <file:///etc/passwd>",
+    ],
+)
+def test_reading_a_local_file_is_refused(client: httpx.Client, query: str) -> None:
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 400
+    assert "root:" not in response.text
+
+
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+def test_protocol_dataset_parameters_are_400(
+    client: httpx.Client, listener: Listener, parameter: str
+) -> None:
+    graph = f"http://127.0.0.1:{listener.port}/x"
+    response = client.get("/sparql", params={"query": COUNT_TRIPLES, parameter: graph})
+    assert response.status_code == 400
+    assert parameter in response.text
+    assert listener.connections == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?service ?from WHERE { ?service ?load ?from } LIMIT 1",
+        "SELECT * WHERE { ?s ?p 'SERVICE <http://127.0.0.1:9/> FROM INSERT DATA' } # DELETE, LOAD, FROM",
+        "PREFIX service: <urn:x:> SELECT * WHERE { ?s service:from ?o ; <urn:x:INSERT> ?x }",
+        "SELECT * WHERE { ?s ?p '''a long\nstring that says FROM <file:///etc/passwd>''' }",
+        'SELECT * WHERE { ?s ?p "quoted \\" FROM <urn:x:y>" }',
+        "SELECT * WHERE { ?s ?p ?o FILTER(lang(?o) = 'en' && ?o != 'insert'@en) } LIMIT 1",
+    ],
+)
+def test_keywords_inside_names_strings_and_comments_are_not_refused(client: httpx.Client, query: str) -> None:
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 200, response.text
+
+
+def test_update_parameter_is_403(client: httpx.Client) -> None:
+    update = UPDATES[0]
+    assert client.get("/sparql", params={"update": update}).status_code == 403
+    assert client.post("/sparql", data={"update": update}).status_code == 403
+    response = client.post("/sparql", content=update, headers={"Content-Type": "application/sparql-update"})
+    assert response.status_code == 403
+    assert "read-only" in response.text
+
+
+@pytest.mark.parametrize("update", UPDATES)
+def test_update_sent_as_a_query_is_403(client: httpx.Client, update: str) -> None:
+    for response in send_each_way(client, update):
+        assert response.status_code == 403, response.text
+        assert "read-only" in response.text
+
+
+def test_the_graph_is_unchanged_after_every_update_attempt(client: httpx.Client) -> None:
+    before = client.get("/sparql", params={"query": COUNT_TRIPLES}).json()
+    for update in UPDATES:
+        client.post("/sparql", data={"update": update})
+        client.post("/sparql", content=update, headers={"Content-Type": "application/sparql-update"})
+        send_each_way(client, update)
+    after = client.get("/sparql", params={"query": COUNT_TRIPLES}).json()
+    assert after == before
+    assert client.get("/sparql", params={"query": PLANTED}).json()["boolean"] is False
+
+
+def test_query_text_over_the_limit_is_413(client: httpx.Client) -> None:
+    limit = 256 * 1024
+    padding = "#" * (limit - len(COUNT_TRIPLES) - 1) + "\n"
+    at_limit = padding + COUNT_TRIPLES
+    assert len(at_limit.encode()) == limit
+    response = client.post("/sparql", content=at_limit, headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 200, response.text
+    over = "#" + at_limit
+    responses = [
+        client.post("/sparql", data={"query": over}),
+        client.post("/sparql", content=over, headers={"Content-Type": "application/sparql-query"}),
+    ]
+    for response in responses:
+        assert response.status_code == 413, response.text
+        assert str(limit) in response.text
+
+
+def test_a_huge_body_is_refused_before_it_is_read(client: httpx.Client) -> None:
+    response = client.post(
+        "/sparql", content=b"#" * (4 * 1024 * 1024), headers={"Content-Type": "application/sparql-query"}
+    )
+    assert response.status_code == 413
