@@ -17,7 +17,8 @@ def asset_dir(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(
-        f"Mitigraph's {name!r} directory is missing: looked in {_WHEEL_ASSETS / name} and {_SOURCE_ROOT / name}"
+        f"Mitigraph's {name!r} directory is missing: "
+        f"looked in {_WHEEL_ASSETS / name} and {_SOURCE_ROOT / name}"
     )
 
 

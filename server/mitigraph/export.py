@@ -33,6 +33,8 @@ class ExportFormat:
     media_type: str
     title: str
     serialize: Serializer
+    is_rdf: bool = True
+    """False for a format that holds part of the graph in another shape (SSSOM: the mappings only)."""
 
     def file_name(self) -> str:
         return f"{EXPORT_STEM}.{self.extension}"
@@ -100,8 +102,11 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         media_type="text/tab-separated-values",
         title="SSSOM mappings",
         serialize=to_sssom_tsv,
+        is_rdf=False,
     ),
 }
+RDF_EXPORT_FORMATS = {name: fmt for name, fmt in EXPORT_FORMATS.items() if fmt.is_rdf}
+"""The formats that carry the whole graph and read back as RDF."""
 
 
 def export_graph(graph: Graph, *, format_name: str) -> bytes:

@@ -88,7 +88,9 @@ def parse_file(path: Path, *, base: str = DEFAULT_BASE) -> Graph:
         else:
             graph = Graph().parse(data=text, format=rdf_format)
     except BadSyntax as error:
-        raise GraphLoadError(path, f"{rdf_format} syntax error: {error._why}", line=error.lines + 1) from error
+        raise GraphLoadError(
+            path, f"{rdf_format} syntax error: {error._why}", line=_error_line(error)
+        ) from error
     except (ParserError, SyntaxError, ValueError, UnicodeDecodeError) as error:
         raise GraphLoadError(path, f"{rdf_format} syntax error: {error}") from error
     if base != DEFAULT_BASE:
@@ -131,9 +133,25 @@ def load_project(*, base: str = DEFAULT_BASE, graph_files: Sequence[Path] = ()) 
 
 def load_with_reference(paths: Sequence[Path], *, base: str = DEFAULT_BASE) -> LoadedGraph:
     """The given files together with the ontology, the taxonomy and the facet values they refer to."""
-    extra = [p for p in ontology_files() + reference_data_files() if p.resolve() not in {Path(x).resolve() for x in paths}]
+    extra = [
+        p
+        for p in ontology_files() + reference_data_files()
+        if p.resolve() not in {Path(x).resolve() for x in paths}
+    ]
     return load_files([*extra, *paths], base=base)
 
 
 def load_shapes() -> Graph:
     return load_files(shape_files()).graph
+
+
+def _error_line(error: BadSyntax) -> int:
+    """The 1-based line of a Turtle/N3 syntax error, counted from the parser's offset into the text.
+
+    BadSyntax.lines drifts past the end of the text for errors at the end of a file, so the offset wins.
+    """
+    text, offset = getattr(error, "_str", None), getattr(error, "_i", None)
+    if isinstance(text, bytes | str) and isinstance(offset, int):
+        newline = b"\n" if isinstance(text, bytes) else "\n"
+        return text.count(newline, 0, offset) + 1  # type: ignore[arg-type]
+    return int(error.lines) + 1

@@ -54,9 +54,12 @@ class Settings:
             raise SettingsError(f"--port must be between 1 and 65535, got {self.port}")
         for name in ("workers", "query_workers"):
             if getattr(self, name) < 1:
-                raise SettingsError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+                option = name.replace("_", "-")
+                raise SettingsError(f"--{option} must be at least 1, got {getattr(self, name)}")
         if self.query_timeout <= 0:
-            raise SettingsError(f"--query-timeout must be a positive number of seconds, got {self.query_timeout}")
+            raise SettingsError(
+                f"--query-timeout must be a positive number of seconds, got {self.query_timeout}"
+            )
         for name in ("max_query_bytes", "max_result_bytes"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"--{name.replace('_', '-')} must be at least 1 byte")

@@ -15,7 +15,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
 
 from mitigraph.cli import main
 from mitigraph.dataset_description import SPDX
-from mitigraph.export import EXPORT_FORMATS
+from mitigraph.export import EXPORT_FORMATS, RDF_EXPORT_FORMATS
 from mitigraph.iris import Minter
 from mitigraph.loader import LoadedGraph, parse_file, project_files
 from mitigraph.namespaces import MG
@@ -40,7 +40,7 @@ def test_build_writes_every_export_and_the_description(built: tuple[Path, str]) 
 
 def test_every_export_holds_the_project_graph(built: tuple[Path, str], project: LoadedGraph) -> None:
     out, _ = built
-    for export_format in EXPORT_FORMATS.values():
+    for export_format in RDF_EXPORT_FORMATS.values():
         assert isomorphic(parse_file(out / export_format.file_name()), project.graph), (
             export_format.file_name()
         )

@@ -11,7 +11,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from mitigraph.cli import main
-from mitigraph.export import EXPORT_FORMATS, export_graph
+from mitigraph.export import EXPORT_FORMATS, RDF_EXPORT_FORMATS, export_graph
 from mitigraph.loader import LoadedGraph, parse_file
 
 
@@ -22,7 +22,7 @@ def export_to(tmp_path: Path, format_name: str) -> Path:
     return output
 
 
-@pytest.mark.parametrize("format_name", sorted(EXPORT_FORMATS))
+@pytest.mark.parametrize("format_name", sorted(RDF_EXPORT_FORMATS))
 def test_every_format_round_trips_to_the_same_graph(
     tmp_path: Path, format_name: str, project: LoadedGraph
 ) -> None:

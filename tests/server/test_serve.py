@@ -70,7 +70,6 @@ def test_an_unreadable_graph_exits_2_naming_the_file(tmp_path: Path) -> None:
     assert "turtle syntax error" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="mitigraph.loader reports line 6 for an error on line 3 of this file")
 def test_an_unreadable_graph_is_reported_at_its_line(tmp_path: Path) -> None:
     broken = broken_graph(tmp_path)
     assert f"{broken}:3:" in run_serve("--graph", str(broken)).stderr

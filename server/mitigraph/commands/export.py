@@ -6,9 +6,11 @@ from pathlib import Path
 
 import click
 
+from mitigraph.alignments import AlignmentError
 from mitigraph.export import EXPORT_FORMATS, export_graph, write_atomically
 from mitigraph.loader import GraphLoadError, load_project
 from mitigraph.settings import Settings
+from mitigraph.sssom import SssomError
 
 EXIT_UNREADABLE = 2
 
@@ -36,7 +38,11 @@ def command(format_name: str, output: Path | None) -> None:
     except GraphLoadError as error:
         click.echo(f"error: {error}", err=True)
         raise SystemExit(EXIT_UNREADABLE) from error
-    content = export_graph(loaded.graph, format_name=format_name)
+    try:
+        content = export_graph(loaded.graph, format_name=format_name)
+    except (AlignmentError, SssomError) as error:
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(EXIT_UNREADABLE) from error
     if output is None:
         click.echo(content, nl=False)
         return
