@@ -40,7 +40,12 @@ class ExampleQuery:
 def example_queries(directory: Path | None = None) -> list[ExampleQuery]:
     """Every example in `directory` (default: the project's `queries/`), in file-name order."""
     files = sorted((directory or queries_dir()).glob("*.ttl"))
-    return [_read_example(load_files([path]).graph, path) for path in files]
+    return [example_from_file(path) for path in files]
+
+
+def example_from_file(path: Path) -> ExampleQuery:
+    """One example query file; raises ExampleError (or GraphLoadError) naming the file."""
+    return _read_example(load_files([path]).graph, path)
 
 
 def _read_example(graph: Graph, path: Path) -> ExampleQuery:

@@ -57,6 +57,22 @@ def test_a_query_can_come_from_a_file(tmp_path: Path) -> None:
     assert count >= 21
 
 
+def test_an_example_query_file_runs_its_query() -> None:
+    example = Path(__file__).resolve().parents[2] / "queries" / "05-items-of-a-source-with-authors.ttl"
+    code, out, _ = query("--format", "csv", str(example))
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {row["title"] for row in rows} >= {"Expert Survey: AI Reliability & Security Research Priorities"}
+
+
+def test_an_example_file_without_a_query_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "empty.ttl"
+    path.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n", encoding="utf-8")
+    code, _, err = query(str(path))
+    assert code == 2
+    assert "expected exactly one sh:SPARQLExecutable" in err and str(path) in err
+
+
 def test_ask_answers_true_or_false() -> None:
     assert query("ASK { ?m mg:addressesLimitation ?l }")[1] == "true\n"
     assert (

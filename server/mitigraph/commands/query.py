@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from mitigraph.examples import ExampleError, example_from_file
 from mitigraph.loader import GraphLoadError, load_project
 from mitigraph.local_query import RESULT_FORMATS, QueryError, render_result, run_query
 from mitigraph.settings import Settings
@@ -41,9 +42,17 @@ def command(query_or_file: str, format_name: str) -> None:
 
 
 def _query_text(query_or_file: str) -> str:
-    """The argument is a file when one exists at that path; otherwise it is the query itself."""
+    """The argument is a file when one exists at that path; otherwise it is the query itself.
+
+    A `.ttl` file is an example query (queries/*.ttl): its query is run.
+    """
     path = Path(query_or_file)
     if len(query_or_file) < 4096 and "\n" not in query_or_file and path.is_file():
+        if path.suffix == ".ttl":
+            try:
+                return example_from_file(path).query
+            except ExampleError as error:
+                raise QueryError(str(error)) from error
         try:
             return path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
