@@ -10,10 +10,11 @@ server builds the page once at start and keeps the string.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 
 from dominate.tags import a, code, h2, p, section, table, tbody, td, th, thead, tr
 from pylode.profiles.ontpub import OntPub
-from rdflib import Graph, URIRef
+from rdflib import RDFS, Graph, URIRef
 
 from mitigraph.alignments import Mapping, mappings
 from mitigraph.loader import load_files, ontology_files, reference_data_files
@@ -76,7 +77,17 @@ def render_documentation(ontology: Graph, *, labels: Graph | None = None, base: 
     """HTML documentation of `ontology`; `labels` (taxonomy, facet values) names the mapped concepts."""
     described = Graph() + ontology + (labels or Graph())
     document = Graph() + ontology  # pyLODE adds its own inferences to the graph it is given
-    return str(_OntPubWithMappings(document, found=mappings(described), base=base).make_html())
+    html = str(_OntPubWithMappings(document, found=mappings(described), base=base).make_html())
+    return _label_bare_links(html, described)
+
+
+def _label_bare_links(html: str, described: Graph) -> str:
+    """Give links that pyLODE writes with their IRI as text (licence, version IRI) the IRI's rdfs:label."""
+    for iri, label in described.subject_objects(RDFS.label):
+        if isinstance(iri, URIRef):
+            bare = f'<a href="{escape(str(iri))}">{escape(str(iri))}</a>'
+            html = html.replace(bare, f'<a href="{escape(str(iri))}">{escape(str(label))}</a>')
+    return html
 
 
 def ontology_documentation(*, base: str = DEFAULT_BASE) -> str:

@@ -50,16 +50,7 @@ def page(client: httpx.Client, path: str) -> Page:
     return read_page(response.text)
 
 
-PYLODE_SHOWS_IRIS = pytest.mark.xfail(
-    strict=True,
-    reason="the pyLODE documentation links the licence and the version IRI with the IRI as the link text",
-)
-
-
-@pytest.mark.parametrize(
-    "path",
-    [pytest.param(p, marks=PYLODE_SHOWS_IRIS) if p == "/ontology" else p for p in EVERY_KIND_OF_PAGE],
-)
+@pytest.mark.parametrize("path", EVERY_KIND_OF_PAGE)
 def test_no_link_shows_a_bare_iri(client: httpx.Client, path: str) -> None:
     shown = page(client, path)
     assert shown.links, f"{path} has no links"
