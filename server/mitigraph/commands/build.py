@@ -8,12 +8,14 @@ import tempfile
 from pathlib import Path
 
 import click
+from rdflib import Graph
 
 from mitigraph.commands.validate import report_as_text
 from mitigraph.dataset_description import Distribution, count_dataset, describe_dataset
 from mitigraph.export import EXPORT_FORMATS, to_turtle
 from mitigraph.loader import GraphLoadError, load_project, load_shapes
 from mitigraph.settings import Settings
+from mitigraph.store import disk_store
 from mitigraph.validation import validate_graph
 
 EXIT_VIOLATIONS = 1
@@ -37,7 +39,14 @@ DESCRIPTION_FILE = "void.ttl"
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Build from these RDF files instead of the project's ontology and data (repeatable).",
 )
-def command(out_dir: Path, graph_files: tuple[Path, ...]) -> None:
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write the validated graph as an on-disk Oxigraph store, for `mitigraph serve --store DIR`.",
+)
+def command(out_dir: Path, graph_files: tuple[Path, ...], store_dir: Path | None) -> None:
     """Load and validate the graph; if it conforms, write it in every format with its dataset description.
 
     Nothing is written when the graph has violations (exit 1) or a file cannot be read (exit 2). The files
@@ -69,14 +78,20 @@ def command(out_dir: Path, graph_files: tuple[Path, ...]) -> None:
     files[DESCRIPTION_FILE] = to_turtle(description)
     try:
         publish_directory(files, out_dir=out_dir)
+        if store_dir is not None:
+            replace_store(loaded.graph, store_dir=store_dir)
     except OSError as error:
-        click.echo(f"error: cannot write to {out_dir}: {error}", err=True)
+        click.echo(f"error: cannot write to {store_dir or out_dir}: {error}", err=True)
         raise SystemExit(EXIT_UNREADABLE) from error
     counts = count_dataset(loaded.graph)
     entities = ", ".join(f"{number} {name}" for name, number in counts.entities.items())
     click.echo(f"Built the graph: {counts.triples} triples; {entities}.")
     click.echo(f"Validation: conforms, {len(report.warnings)} warning(s) (see `mitigraph validate`).")
     click.echo(f"Wrote {', '.join(files)} to {out_dir}/")
+    if store_dir is not None:
+        click.echo(
+            f"Wrote the Oxigraph store to {store_dir}/ (serve it with `mitigraph serve --store {store_dir}`)"
+        )
 
 
 def publish_directory(files: dict[str, bytes], *, out_dir: Path) -> Path:
@@ -102,3 +117,19 @@ def publish_directory(files: dict[str, bytes], *, out_dir: Path) -> Path:
     finally:
         shutil.rmtree(staging)
     return out_dir
+
+
+def replace_store(graph: Graph, *, store_dir: Path) -> Path:
+    """Write the store beside `store_dir`, then swap it in: a reader never sees a half-written store."""
+    store_dir = Path(store_dir)
+    parent = store_dir.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{store_dir.name}.build-"))
+    try:
+        built = disk_store(graph, staging / store_dir.name)
+        if store_dir.exists():
+            os.replace(store_dir, staging / "previous")
+        os.replace(built, store_dir)
+    finally:
+        shutil.rmtree(staging)
+    return store_dir
