@@ -34,7 +34,8 @@ class ExportFormat:
     title: str
     serialize: Serializer
     is_rdf: bool = True
-    """False for a format that holds part of the graph in another shape (SSSOM: the mappings only)."""
+    """False for a format that does not read back as exactly the same graph: SSSOM holds the mappings
+    only; short-key JSON-LD writes author-list cells as blank nodes (a JSON-LD @list cannot name them)."""
 
     def file_name(self) -> str:
         return f"{EXPORT_STEM}.{self.extension}"
@@ -84,6 +85,14 @@ def to_trig(graph: Graph) -> bytes:
     return dataset.serialize(format="trig", encoding="utf-8")
 
 
+def to_short_jsonld(graph: Graph) -> bytes:
+    """The whole graph compacted with the published context (mitigraph.jsonld, imported here because it
+    builds on this module's serialisers)."""
+    from mitigraph.jsonld import to_compact_jsonld
+
+    return to_compact_jsonld(graph)
+
+
 EXPORT_FORMATS: dict[str, ExportFormat] = {
     "turtle": ExportFormat(extension="ttl", media_type="text/turtle", title="Turtle", serialize=to_turtle),
     "jsonld": ExportFormat(
@@ -96,6 +105,14 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         extension="rdf", media_type="application/rdf+xml", title="RDF/XML", serialize=to_rdfxml
     ),
     "trig": ExportFormat(extension="trig", media_type="application/trig", title="TriG", serialize=to_trig),
+    # For developers: the short keys of the published context (/context.jsonld), authors as JSON arrays.
+    "jsonld-short": ExportFormat(
+        extension="short.jsonld",
+        media_type="application/ld+json",
+        title="JSON-LD with the published short-key context",
+        serialize=to_short_jsonld,
+        is_rdf=False,
+    ),
     # The mappings to other vocabularies only, as SSSOM TSV (see mitigraph.sssom).
     "sssom": ExportFormat(
         extension="sssom.tsv",

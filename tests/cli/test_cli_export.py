@@ -12,6 +12,7 @@ from rdflib.compare import isomorphic
 
 from mitigraph.cli import main
 from mitigraph.export import EXPORT_FORMATS, RDF_EXPORT_FORMATS, export_graph
+from mitigraph.jsonld import blank_list_cells
 from mitigraph.loader import LoadedGraph, parse_file
 
 
@@ -75,3 +76,13 @@ def test_an_unknown_format_is_a_usage_error_naming_the_formats() -> None:
     result = CliRunner().invoke(main, ["export", "--format", "yaml"])
     assert result.exit_code == 2
     assert "turtle" in result.output and "jsonld" in result.output
+
+
+def test_short_key_jsonld_reads_back_as_the_graph_with_blank_list_cells(
+    tmp_path: Path, project: LoadedGraph
+) -> None:
+    output = export_to(tmp_path, "jsonld-short")
+    document = json.loads(output.read_text(encoding="utf-8"))
+    mitigations = [node for node in document["@graph"] if node.get("@type") == "Mitigation"]
+    assert mitigations and all("category" in node and "citedIn" in node for node in mitigations)
+    assert isomorphic(parse_file(output), blank_list_cells(project.graph))
