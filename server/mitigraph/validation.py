@@ -1,16 +1,23 @@
 """Check a graph against Mitigraph's SHACL shapes and report each problem with where it came from.
 
-pySHACL does the validation; this module turns its results graph into plain records that the CLI can print
-and that name the file(s) each offending node was stated in. Warnings never make a graph fail: only
-violations do, so a graph with a derived label or an unaddressed limitation still builds.
+The validation runs on pyshacl-turbo, a pySHACL-compatible engine written in Rust, when it is installed
+(it is a dependency), and on pySHACL otherwise: pySHACL stays the reference, and a test checks that both
+give the same report on every fixture and on the project's graph. pySHACL takes minutes where the Rust
+engine takes seconds at 100,000 mitigations. This module turns the engine's results graph into plain
+records that the CLI can print and that name the file(s) each offending node was stated in. Warnings never
+make a graph fail: only violations do, so a graph with a derived label or an unaddressed limitation still
+builds.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
@@ -20,6 +27,21 @@ from mitigraph.local_query import shorten_iri
 from mitigraph.namespaces import DEFAULT_BASE
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+ENGINES = {"pyshacl-turbo": "pyshacl_turbo", "pyshacl": "pyshacl"}
+"""Engine name -> module, fastest first; each module has pySHACL's `validate` signature."""
+REFERENCE_ENGINE = "pyshacl"
+
+
+class ShapesError(Exception):
+    """The engine refused to run the shapes (a malformed shape or SPARQL constraint)."""
+
+
+def installed_engine() -> str:
+    """The fastest engine that can be imported: pyshacl-turbo when installed, pySHACL otherwise."""
+    for name, module in ENGINES.items():
+        if importlib.util.find_spec(module) is not None:
+            return name
+    raise ShapesError(f"no SHACL engine is installed: install one of {', '.join(ENGINES)}")
 
 
 @dataclass(frozen=True)
@@ -64,28 +86,18 @@ def validate_graph(
     ontology: Graph | None = None,
     origins: LoadedGraph | None = None,
     base: str = DEFAULT_BASE,
+    engine: str | None = None,
 ) -> ValidationReport:
     """Validate `data` with `shapes`, without inference, and collect every result.
 
-    `ontology` is mixed into the data for the duration of the check (pySHACL's `ont_graph`), so that
-    `sh:class` sees subclass axioms without the caller merging graphs. `origins` names the files each focus
-    node was stated in; `base` is the instance namespace shown as `mgid:` in paths and messages.
+    `ontology` is mixed into the data for the duration of the check (the engines' `ont_graph`), so that
+    `sh:class` sees subclass axioms without the caller merging graphs. Pass it only when `data` lacks the
+    ontology: the loader's project and reference graphs already hold it, and mixing it in again makes the
+    engine copy the whole graph. `origins` names the files each focus node was stated in; `base` is the
+    instance namespace shown as `mgid:` in paths and messages. `engine` names one of `ENGINES`; by default
+    the fastest installed one.
     """
-    _, results_graph, _ = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=ontology,
-        inference="none",
-        abort_on_first=False,
-        allow_infos=True,
-        allow_warnings=True,
-        meta_shacl=False,
-        advanced=False,
-        js=False,
-        inplace=False,
-        debug=False,
-    )
-    assert isinstance(results_graph, Graph)
+    results_graph = _run_engine(engine or installed_engine(), data, shapes=shapes, ontology=ontology)
     results = sorted(
         (
             _read_result(results_graph, node, base=base, origins=origins)
@@ -97,6 +109,33 @@ def validate_graph(
         conforms=not any(result.is_violation for result in results),
         results=tuple(results),
     )
+
+
+def _run_engine(name: str, data: Graph, *, shapes: Graph, ontology: Graph | None) -> Graph:
+    """The results graph of one engine, called with the same options whichever it is."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {name!r}: use one of {', '.join(ENGINES)}")
+    validate: Callable[..., tuple[bool, Any, str]] = importlib.import_module(ENGINES[name]).validate
+    try:
+        _, results_graph, text = validate(
+            data,
+            shacl_graph=shapes,
+            ont_graph=ontology,
+            inference="none",
+            abort_on_first=False,
+            allow_infos=True,
+            allow_warnings=True,
+            meta_shacl=False,
+            advanced=False,
+            js=False,
+            inplace=False,
+            debug=False,
+        )
+    except (RuntimeError, ValueError) as error:
+        raise ShapesError(f"{name} cannot run the shapes: {error}") from error
+    if not isinstance(results_graph, Graph):
+        raise ShapesError(f"{name} cannot run the shapes: {text}")
+    return results_graph
 
 
 def curie(node: Node, *, base: str = DEFAULT_BASE) -> str:
