@@ -1,8 +1,9 @@
 """The whole graph as downloadable files, and the serialisers every RDF response of the pages uses.
 
-Downloads are serialised once, when the server starts, so a request only sends bytes it already has (with a
-strong ETag and a gzip copy). Turtle, N-Triples and RDF/XML are written by Oxigraph, which is fast at any
-size; JSON-LD is written by rdflib because only it compacts with our prefixes as the context.
+Downloads are serialised once, when the store is written, into its site cache (mitigraph.site_cache): each
+file beside its gzip copy, with a strong ETag, so a web worker only sends files that already exist. Turtle,
+N-Triples and RDF/XML are written by Oxigraph, which is fast at any size; JSON-LD is written by rdflib
+because only it compacts with our prefixes as the context.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import hashlib
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, RdfFormat, Triple, serialize
 from rdflib import BNode, Graph, URIRef
@@ -38,12 +40,13 @@ DOWNLOAD_STEM = "mitigraph"
 
 COMPACT_JSONLD_MAX_TRIPLES = 300_000
 """Past this size the whole-graph JSON-LD is Oxigraph's expanded JSON-LD (the same graph, full IRIs as
-keys): compacting with rdflib costs minutes and gigabytes per web worker (2 min, 3.3 GB at 1.1M triples)."""
+keys): compacting with rdflib costs minutes and gigabytes (2 min, 3.3 GB at 1.1M triples)."""
 
 _OXIGRAPH_FORMATS = {TURTLE: RdfFormat.TURTLE, N_TRIPLES: RdfFormat.N_TRIPLES, RDF_XML: RdfFormat.RDF_XML}
 
 GZIP_LEVEL = 6
-"""zlib's default: level 9 takes several times longer at start-up for a few per cent smaller files."""
+"""zlib's default: level 9 takes several times longer for a few per cent smaller files."""
+GZIP_SUFFIX = ".gz"
 
 CSV_COLUMNS = (
     "iri",
@@ -92,24 +95,29 @@ ORDER BY ?iri
 
 
 @dataclass(frozen=True)
-class Download:
-    """One file of the whole graph, ready to send: its bytes, their gzip copy and a strong ETag."""
+class DownloadBody:
+    """One file of the whole graph while it is being written: its name, media type and bytes."""
 
     filename: str
     media_type: str
     body: bytes
-    gzipped: bytes
+
+
+@dataclass(frozen=True)
+class Download:
+    """One file of the whole graph on disk, beside its gzip copy; each encoding has its own strong ETag."""
+
+    filename: str
+    media_type: str
     etag: str
 
-    @classmethod
-    def of(cls, *, filename: str, media_type: str, body: bytes) -> Download:
-        return cls(
-            filename=filename,
-            media_type=media_type,
-            body=body,
-            gzipped=gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0),
-            etag=hashlib.sha256(body).hexdigest()[:32],
-        )
+    @property
+    def gzipped_filename(self) -> str:
+        return self.filename + GZIP_SUFFIX
+
+    @property
+    def gzipped_etag(self) -> str:
+        return f"{self.etag}-gzip"
 
 
 def serialize_triples(triples: Iterable[Triple], *, media_type: str, base: str) -> bytes:
@@ -158,16 +166,28 @@ def default_graph_triples(reader: GraphReader) -> list[Triple]:
     return [quad.triple for quad in reader.store.quads_for_pattern(None, None, None, DefaultGraph())]
 
 
-def build_downloads(reader: GraphReader, *, base: str) -> dict[str, Download]:
-    """Every download, keyed by file name (`mitigraph.ttl` ... `mitigraph.csv`)."""
+def download_bodies(reader: GraphReader, *, base: str) -> list[DownloadBody]:
+    """Every download (`mitigraph.ttl` ... `mitigraph.csv`) with its bytes, in memory until written."""
     triples = default_graph_triples(reader)
     bodies = {media: whole_graph(triples, media_type=media, base=base) for media in RDF_MEDIA_TYPES}
+    del triples
     bodies[CSV] = mitigations_csv(reader)
-    downloads = [
-        Download.of(filename=f"{DOWNLOAD_STEM}.{EXTENSIONS[media_type]}", media_type=media_type, body=body)
+    return [
+        DownloadBody(filename=f"{DOWNLOAD_STEM}.{EXTENSIONS[media_type]}", media_type=media_type, body=body)
         for media_type, body in bodies.items()
     ]
-    return {download.filename: download for download in downloads}
+
+
+def write_downloads(bodies: Iterable[DownloadBody], *, directory: Path) -> dict[str, Download]:
+    """Write each body and its gzip copy into `directory` (which must exist); keyed by file name."""
+    downloads = {}
+    for item in bodies:
+        (directory / item.filename).write_bytes(item.body)
+        gzipped = gzip.compress(item.body, compresslevel=GZIP_LEVEL, mtime=0)
+        (directory / (item.filename + GZIP_SUFFIX)).write_bytes(gzipped)
+        etag = hashlib.sha256(item.body).hexdigest()[:32]
+        downloads[item.filename] = Download(filename=item.filename, media_type=item.media_type, etag=etag)
+    return downloads
 
 
 def whole_graph(triples: Sequence[Triple], *, media_type: str, base: str) -> bytes:

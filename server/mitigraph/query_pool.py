@@ -87,8 +87,12 @@ class _Slot:
 class QueryPool:
     """A fixed number of query processes over one read-only on-disk store, used by many request threads."""
 
-    def __init__(self, store_dir: Path, *, size: int, timeout: float, max_result_bytes: int) -> None:
+    def __init__(
+        self, store_dir: Path, *, size: int, timeout: float, max_result_bytes: int, memory_copy: bool
+    ) -> None:
+        """`memory_copy`: each query process copies the store into memory (see memory_copy_max_triples)."""
         self._store_dir = Path(store_dir)
+        self._memory_copy = memory_copy
         self._size = size
         self._timeout = timeout
         self._max_result_bytes = max_result_bytes
@@ -145,7 +149,7 @@ class QueryPool:
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(
             target=_serve_queries,
-            args=(str(self._store_dir), child_end, self._max_result_bytes),
+            args=(str(self._store_dir), child_end, self._max_result_bytes, self._memory_copy),
             name="mitigraph-query",
             daemon=True,
         )
@@ -214,12 +218,13 @@ class _LimitedBuffer:
         return b"".join(self._chunks)
 
 
-def _serve_queries(store_dir: str, connection: Connection, max_result_bytes: int) -> None:
+def _serve_queries(store_dir: str, connection: Connection, max_result_bytes: int, memory_copy: bool) -> None:
     """The loop of one query process: receive a job, answer it, until the web worker goes away."""
     from pyoxigraph import Store
 
     serving = _ServingStore(Store.read_only(store_dir))
-    threading.Thread(target=serving.load_into_memory, name="memory-copy", daemon=True).start()
+    if memory_copy:
+        threading.Thread(target=serving.load_into_memory, name="memory-copy", daemon=True).start()
     while True:
         try:
             job = connection.recv()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, cast
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, RdfFormat, Store, Triple, Variable
 from rdflib import Graph
 
-from mitigraph.namespaces import sparql_prologue
+from mitigraph.namespaces import DEFAULT_BASE, sparql_prologue
 
 if TYPE_CHECKING:
     from mitigraph.loader import LoadedGraph
@@ -31,12 +31,19 @@ def memory_store(graph: Graph) -> Store:
     return fill_store(Store(), graph)
 
 
-def disk_store(graph: Graph, directory: Path) -> Path:
-    """Write the graph into an on-disk store at `directory` (created), so processes can open it read-only."""
+def disk_store(graph: Graph, directory: Path, *, base: str = DEFAULT_BASE) -> Path:
+    """Write the graph into an on-disk store at `directory` (created), so processes can open it read-only.
+
+    The store's site cache (mitigraph.site_cache: downloads, search index, counts, documents) is computed
+    here too, once, so that no server process ever has to compute it.
+    """
+    from mitigraph.site_cache import write_store_site_cache
+
     store = fill_store(Store(str(directory)), graph)
     store.optimize()
     store.flush()
     del store
+    write_store_site_cache(directory, base=base)
     return directory
 
 
@@ -70,16 +77,15 @@ def published_graph(settings: Settings) -> Graph:
 def served_store_dir(settings: Settings) -> Iterator[Path]:
     """The on-disk store the server reads: `settings.store_dir` when given, else a temporary one.
 
-    A temporary store holds the validated published graph and is removed when the context ends, so a
-    stopped server leaves nothing behind.
+    A temporary store holds the validated published graph (and its site cache) and is removed when the
+    context ends, so a stopped server leaves nothing behind. The rdflib graph is not kept while serving.
     """
     if settings.store_dir is not None:
         open_read_only(settings.store_dir)  # fail now, with a clear message, not in every web worker
         yield settings.store_dir
         return
-    graph = published_graph(settings)
     with tempfile.TemporaryDirectory(prefix="mitigraph-store-") as parent:
-        yield disk_store(graph, Path(parent) / "store")
+        yield disk_store(published_graph(settings), Path(parent) / "store", base=settings.base)
 
 
 def open_read_only(directory: Path) -> Store:

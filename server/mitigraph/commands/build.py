@@ -79,7 +79,7 @@ def command(out_dir: Path, graph_files: tuple[Path, ...], store_dir: Path | None
     try:
         publish_directory(files, out_dir=out_dir)
         if store_dir is not None:
-            replace_store(loaded.graph, store_dir=store_dir)
+            replace_store(loaded.graph, store_dir=store_dir, base=settings.base)
     except OSError as error:
         click.echo(f"error: cannot write to {store_dir or out_dir}: {error}", err=True)
         raise SystemExit(EXIT_UNREADABLE) from error
@@ -90,7 +90,8 @@ def command(out_dir: Path, graph_files: tuple[Path, ...], store_dir: Path | None
     click.echo(f"Wrote {', '.join(files)} to {out_dir}/")
     if store_dir is not None:
         click.echo(
-            f"Wrote the Oxigraph store to {store_dir}/ (serve it with `mitigraph serve --store {store_dir}`)"
+            f"Wrote the Oxigraph store and its site cache to {store_dir}/ "
+            f"(serve it with `mitigraph serve --store {store_dir}`)"
         )
 
 
@@ -119,14 +120,17 @@ def publish_directory(files: dict[str, bytes], *, out_dir: Path) -> Path:
     return out_dir
 
 
-def replace_store(graph: Graph, *, store_dir: Path) -> Path:
-    """Write the store beside `store_dir`, then swap it in: a reader never sees a half-written store."""
+def replace_store(graph: Graph, *, store_dir: Path, base: str) -> Path:
+    """Write the store beside `store_dir`, then swap it in: a reader never sees a half-written store.
+
+    The store directory carries its site cache (mitigraph.site_cache), so the two are swapped in together.
+    """
     store_dir = Path(store_dir)
     parent = store_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{store_dir.name}.build-"))
     try:
-        built = disk_store(graph, staging / store_dir.name)
+        built = disk_store(graph, staging / store_dir.name, base=base)
         if store_dir.exists():
             os.replace(store_dir, staging / "previous")
         os.replace(built, store_dir)

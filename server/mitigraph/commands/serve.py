@@ -1,9 +1,15 @@
-"""`mitigraph serve`: load and validate the graph once, write the store, run the web workers over it."""
+"""`mitigraph serve`: load and validate the graph once, write the store, run the web workers over it.
+
+Before any web worker starts, this process makes sure a current site cache exists (the store's own, or one
+computed now into a temporary directory), so the workers only load it.
+"""
 
 from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
@@ -12,7 +18,8 @@ import click
 from mitigraph.commands.validate import report_as_text
 from mitigraph.loader import GraphLoadError
 from mitigraph.settings import Settings, SettingsError
-from mitigraph.store import GraphInvalid, StoreError, served_store_dir
+from mitigraph.site_cache import SiteCacheError, read_metadata, site_cache_dir, usable_site_cache
+from mitigraph.store import GraphInvalid, GraphReader, StoreError, open_read_only, served_store_dir
 
 DEFAULTS = Settings()
 
@@ -82,6 +89,14 @@ def _stop_requested(_signum: int, _frame: FrameType | None) -> None:
     default=None,
     help="Serve the pages and /sparql from this remote SPARQL 1.1 endpoint (see `mitigraph publish`).",
 )
+@click.option(
+    "--memory-copy-max-triples",
+    type=int,
+    default=DEFAULTS.memory_copy_max_triples,
+    show_default=True,
+    help="Largest store (triples) the query processes copy into memory; larger ones are read from disk. "
+    "0: never copy.",
+)
 @click.option("--access-log/--no-access-log", default=DEFAULTS.access_log, show_default=True)
 def command(
     *,
@@ -92,6 +107,7 @@ def command(
     query_timeout: float,
     max_query_bytes: int,
     max_result_bytes: int,
+    memory_copy_max_triples: int,
     base: str,
     public_url: str | None,
     graph_files: tuple[Path, ...],
@@ -109,6 +125,7 @@ def command(
             query_timeout=query_timeout,
             max_query_bytes=max_query_bytes,
             max_result_bytes=max_result_bytes,
+            memory_copy_max_triples=memory_copy_max_triples,
             base=base,
             public_url=public_url or f"http://{host}:{port}",
             graph_files=graph_files,
@@ -118,27 +135,58 @@ def command(
         )
     except SettingsError as error:
         raise click.UsageError(str(error)) from error
-    if settings.sparql_endpoint is not None:
-        _run(settings)  # nothing to load or validate here: the remote store holds the published graph
-        return
     previous_handler = signal.signal(signal.SIGTERM, _stop_requested)
     try:
-        with served_store_dir(settings) as directory:
-            _run(settings.with_changes(store_dir=directory))
+        with _served(settings) as (served, site_cache):
+            _run(served, site_cache=site_cache)
     except _StopRequested:
         click.echo("stopped", err=True)
     except GraphInvalid as error:
         click.echo(report_as_text(error.report, loaded=error.loaded, base=settings.base), err=True)
         click.echo("Not serving: fix the violations above first.", err=True)
         raise SystemExit(1) from error
-    except (GraphLoadError, StoreError) as error:
+    except (GraphLoadError, StoreError, SiteCacheError) as error:
         click.echo(f"error: {error}", err=True)
         raise SystemExit(2) from error
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
 
 
-def _run(settings: Settings) -> None:
+@contextmanager
+def _served(settings: Settings) -> Iterator[tuple[Settings, Path]]:
+    """The settings the workers get (with the store to read) and the site cache they load.
+
+    A remote endpoint holds the published graph, so nothing is loaded or validated; its site cache is
+    computed from it here. A local store uses its own cache when current, else one computed here.
+    """
+    if settings.sparql_endpoint is not None:
+        from mitigraph.remote_backend import remote_reader_and_pool
+
+        reader, _ = remote_reader_and_pool(settings)
+        with usable_site_cache(reader, own_cache=None, base=settings.base) as site_cache:
+            yield settings, site_cache
+        return
+    with served_store_dir(settings) as directory:
+        reader = GraphReader(open_read_only(directory))
+        own_cache = site_cache_dir(directory)
+        with usable_site_cache(reader, own_cache=own_cache, base=settings.base) as site_cache:
+            yield settings.with_changes(store_dir=directory), site_cache
+
+
+def _describe_query_store(settings: Settings, *, site_cache: Path) -> str:
+    """The line telling the operator what the query processes will read, and why."""
+    if settings.sparql_endpoint is not None:
+        return f"queries are answered by {settings.sparql_endpoint}"
+    from mitigraph.web.app import copies_into_memory
+
+    triples = read_metadata(site_cache).triples
+    limit = settings.memory_copy_max_triples
+    if copies_into_memory(settings, triples=triples):
+        return f"query processes copy the store into memory ({triples} triples, limit {limit})"
+    return f"query processes read the on-disk store ({triples} triples; --memory-copy-max-triples {limit})"
+
+
+def _run(settings: Settings, *, site_cache: Path) -> None:
     """Run uvicorn until it is told to stop; it shuts its workers down gracefully on SIGTERM and SIGINT.
 
     A single-worker uvicorn re-raises the signal it caught once it has shut down; SIGTERM then reaches
@@ -146,12 +194,13 @@ def _run(settings: Settings) -> None:
     """
     import uvicorn
 
-    from mitigraph.web.app import SETTINGS_VARIABLE
+    from mitigraph.web.app import SETTINGS_VARIABLE, SITE_CACHE_VARIABLE
 
     os.environ[SETTINGS_VARIABLE] = settings.to_json()
-    click.echo(
-        f"serving {settings.store_dir} at {settings.public_url} with {settings.workers} worker(s)", err=True
-    )
+    os.environ[SITE_CACHE_VARIABLE] = str(site_cache)
+    served = settings.sparql_endpoint or settings.store_dir
+    click.echo(f"serving {served} at {settings.public_url} with {settings.workers} worker(s)", err=True)
+    click.echo(f"site cache {site_cache}: {_describe_query_store(settings, site_cache=site_cache)}", err=True)
     uvicorn.run(
         "mitigraph.web.app:app_from_environment",
         factory=True,

@@ -2,8 +2,9 @@
 
 FastAPI serves `/sparql` and `/health`; rdflib-endpoint's SparqlRouter is only asked for its YASGUI page
 and its service description (its own query routes, which run rdflib's engine, are never mounted); the
-Flask app of the Linked Data pages is mounted at `/` after them. `mitigraph serve` writes the store and
-starts uvicorn workers that each build this app from the settings in MITIGRAPH_SETTINGS.
+Flask app of the Linked Data pages is mounted at `/` after them. `mitigraph serve` writes the store (or opens
+a persisted one), makes sure a current site cache exists, and starts uvicorn workers that each build this
+app from the settings in MITIGRAPH_SETTINGS and load that cache: a worker never computes it.
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ import os
 import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
 
 from a2wsgi import WSGIMiddleware
 from anyio import to_thread
@@ -31,11 +30,16 @@ from mitigraph.examples import ExampleQuery, example_queries
 from mitigraph.namespaces import SD
 from mitigraph.query_pool import QueryPool
 from mitigraph.settings import Settings, SettingsError
+from mitigraph.site_cache import read_site_cache, site_cache_dir
 from mitigraph.store import GraphReader, open_read_only
+from mitigraph.web.pages import create_pages_app
 from mitigraph.web.sparql import Landing, ProtocolError, protocol_error_response, sparql_router
 
 SETTINGS_VARIABLE = "MITIGRAPH_SETTINGS"
 """The environment variable through which `mitigraph serve` hands its Settings (as JSON) to each worker."""
+SITE_CACHE_VARIABLE = "MITIGRAPH_SITE_CACHE"
+"""Set by `mitigraph serve` when the workers read a site cache other than the store's own (one it computed
+because the store had none, or one from another version)."""
 YASGUI_DIR = Path(__file__).resolve().parent / "static" / "yasgui"
 YASGUI_URL_PATH = "/static/yasgui"
 TITLE = "Mitigraph SPARQL endpoint"
@@ -50,24 +54,39 @@ GRAPH_FORMATS = ("Turtle", "JSON-LD", "N-Triples", "RDF_XML")
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """Build the whole server for `settings`; `settings.store_dir` must hold the store to serve."""
+QUERY_STORE_MEMORY = "in-memory copies"
+QUERY_STORE_DISK = "on-disk store"
+QUERY_STORE_REMOTE = "remote endpoint"
+
+
+def create_app(settings: Settings, *, site_cache: Path | None = None) -> FastAPI:
+    """Build the whole server for `settings`; `settings.store_dir` must hold the store to serve.
+
+    The pages' figures are loaded from `site_cache` (by default the store's own); a missing or stale cache
+    raises SiteCacheError: `mitigraph serve` computes one before it starts the workers, never here.
+    """
     if settings.sparql_endpoint is not None:
         from mitigraph.remote_backend import remote_reader_and_pool
 
         reader, pool = remote_reader_and_pool(settings)
+        cache = read_site_cache(_required(site_cache), base=settings.base)
+        query_store = QUERY_STORE_REMOTE
     elif settings.store_dir is None:
         raise SettingsError(
             "create_app needs settings.store_dir: `mitigraph serve` writes the store and sets it"
         )
     else:
         reader = GraphReader(open_read_only(settings.store_dir))
+        cache = read_site_cache(site_cache or site_cache_dir(settings.store_dir), base=settings.base)
+        memory_copy = copies_into_memory(settings, triples=cache.metadata.triples)
         pool = QueryPool(
             settings.store_dir,
             size=settings.query_workers,
             timeout=settings.query_timeout,
             max_result_bytes=settings.max_result_bytes,
+            memory_copy=memory_copy,
         )
+        query_store = QUERY_STORE_MEMORY if memory_copy else QUERY_STORE_DISK
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -82,12 +101,26 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.add_exception_handler(ProtocolError, protocol_error_response)
     app.add_exception_handler(Exception, opaque_error_response)
-    landing = build_landing(settings, examples=example_queries(), triples=len(reader.store))
+    landing = build_landing(settings, examples=example_queries(), triples=cache.metadata.triples)
     app.include_router(sparql_router(settings=settings, pool=pool, landing=landing))
-    app.include_router(health_router(pool))
+    app.include_router(health_router(pool, query_store=query_store, triples=cache.metadata.triples))
     app.mount(YASGUI_URL_PATH, StaticFiles(directory=YASGUI_DIR), name="yasgui")
-    app.mount("/", WSGIMiddleware(pages_app(settings, reader)))  # type: ignore[arg-type]
+    app.mount("/", WSGIMiddleware(create_pages_app(settings, reader, cache=cache)))  # type: ignore[arg-type]
     return app
+
+
+def copies_into_memory(settings: Settings, *, triples: int) -> bool:
+    """Whether the query processes copy a store of `triples` into memory (memory_copy_max_triples)."""
+    return settings.memory_copy_max_triples > 0 and triples <= settings.memory_copy_max_triples
+
+
+def _required(site_cache: Path | None) -> Path:
+    if site_cache is None:
+        raise SettingsError(
+            f"serving a remote endpoint needs a site cache: start the server with `mitigraph serve`, "
+            f"which computes one and names it in {SITE_CACHE_VARIABLE}"
+        )
+    return site_cache
 
 
 def app_from_environment() -> FastAPI:
@@ -95,7 +128,8 @@ def app_from_environment() -> FastAPI:
     settings_json = os.environ.get(SETTINGS_VARIABLE)
     if not settings_json:
         raise SettingsError(f"{SETTINGS_VARIABLE} is not set: start the server with `mitigraph serve`")
-    return create_app(Settings.from_json(settings_json))
+    site_cache = os.environ.get(SITE_CACHE_VARIABLE)
+    return create_app(Settings.from_json(settings_json), site_cache=Path(site_cache) if site_cache else None)
 
 
 def opaque_error_response(request: Request, error: Exception) -> Response:
@@ -104,42 +138,19 @@ def opaque_error_response(request: Request, error: Exception) -> Response:
     return PlainTextResponse("internal server error; it has been logged\n", status_code=500)
 
 
-def health_router(pool: QueryPool) -> APIRouter:
+def health_router(pool: QueryPool, *, query_store: str, triples: int) -> APIRouter:
+    """`/health`: readiness, and what an operator sizing the machine wants to know (what queries read)."""
     router = APIRouter()
+    detail = {"version": __version__, "query_store": query_store, "triples": triples}
 
     def health() -> Response:
         """Ready when the query processes are up; load balancers and the tests poll this."""
         if not pool.alive():
             return JSONResponse({"status": "starting"}, status_code=503)
-        return JSONResponse({"status": "ok", "version": __version__})
+        return JSONResponse({"status": "ok", **detail})
 
     router.add_api_route("/health", health, methods=["GET"], include_in_schema=False)
     return router
-
-
-def pages_app(settings: Settings, reader: GraphReader) -> Any:
-    """The Flask app of the Linked Data pages, or a minimal one while `mitigraph.web.pages` does not exist."""
-    if find_spec("mitigraph.web.pages") is not None:
-        from mitigraph.web import pages
-
-        return pages.create_pages_app(settings, reader)
-    return _minimal_pages_app()
-
-
-def _minimal_pages_app() -> Any:
-    from flask import Flask
-
-    flask_app = Flask("mitigraph.web")
-
-    @flask_app.get("/")
-    def home() -> str:
-        return (
-            "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Mitigraph</title></head>"
-            "<body><h1>Mitigraph</h1><p>A linked, validated knowledge graph of AI-risk mitigations.</p>"
-            "<p><a href='/sparql'>Query it with SPARQL</a></p></body></html>"
-        )
-
-    return flask_app
 
 
 # ---------------------------------------------------------------- the landing page of /sparql

@@ -1,31 +1,23 @@
-"""The Linked Data pages: a Flask app built from the settings and a reader over the Oxigraph store.
+"""The Linked Data pages: a Flask app built from the settings, a reader over the store and its site cache.
 
 Everything a page would otherwise recompute over the whole graph (the taxonomy with its counts, the coverage
-matrix, the search index, the downloads, the ontology, shapes and dataset documents) is computed here, once,
-and kept in the app as a `Site`; a request then only runs queries bound to the entity it shows.
+matrix, the search index, the downloads, the ontology, shapes and dataset documents) is computed once, when
+the store is written, and kept in its site cache (mitigraph.site_cache); the app only loads it into a `Site`,
+and a request then only runs queries bound to the entity it shows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mitigraph.downloads import Download, build_downloads
+from mitigraph.downloads import Download
 from mitigraph.examples import ExampleQuery, example_queries
 from mitigraph.settings import Settings
+from mitigraph.site_cache import SiteCache
 from mitigraph.store import GraphReader
-from mitigraph.web.page_queries import (
-    Counts,
-    Coverage,
-    Linker,
-    SearchIndex,
-    Taxonomy,
-    read_counts,
-    read_coverage,
-    read_facet_counts,
-    read_search_index,
-    read_taxonomy,
-)
+from mitigraph.web.page_queries import Counts, Coverage, Linker, SearchIndex, Taxonomy
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -37,7 +29,7 @@ SITE_KEY = "mitigraph.site"
 
 @dataclass(frozen=True)
 class Site:
-    """What the pages share, computed once per app; read it in a view with `current_site()`."""
+    """What the pages share, loaded once per app; read it in a view with `current_site()`."""
 
     settings: Settings
     reader: GraphReader
@@ -48,38 +40,41 @@ class Site:
     coverage: Coverage
     search_index: SearchIndex
     downloads: dict[str, Download]
+    downloads_dir: Path
+    """Where the download files and their gzip copies are (inside the site cache)."""
     documents: Documents
     examples: tuple[ExampleQuery, ...]
 
 
-def build_site(settings: Settings, reader: GraphReader) -> Site:
-    from mitigraph.web.views.documents import build_documents
+def load_site(settings: Settings, reader: GraphReader, *, cache: SiteCache) -> Site:
+    """The Site from a loaded cache: nothing here reads the whole graph."""
+    from mitigraph.web.views.documents import served_documents
 
-    downloads = build_downloads(reader, base=settings.base)
-    taxonomy = read_taxonomy(reader)
+    figures = cache.figures
     return Site(
         settings=settings,
         reader=reader,
         linker=Linker(reader, base=settings.base),
-        taxonomy=taxonomy,
-        counts=read_counts(reader),
-        facet_counts=read_facet_counts(reader),
-        coverage=read_coverage(reader, taxonomy),
-        search_index=read_search_index(reader, base=settings.base),
-        downloads=downloads,
-        documents=build_documents(settings, reader=reader, downloads=downloads),
+        taxonomy=figures.taxonomy,
+        counts=figures.counts,
+        facet_counts=figures.facet_counts,
+        coverage=figures.coverage,
+        search_index=figures.search_index,
+        downloads=figures.downloads,
+        downloads_dir=cache.downloads_dir,
+        documents=served_documents(figures.documents, settings=settings, download_names=figures.downloads),
         examples=tuple(example_queries()),
     )
 
 
-def create_pages_app(settings: Settings, reader: GraphReader) -> Flask:
+def create_pages_app(settings: Settings, reader: GraphReader, *, cache: SiteCache) -> Flask:
     """The pages app, ready to mount at "/" beside the SPARQL endpoint."""
     from flask import Flask
 
     from mitigraph.web.views import coverage, documents, downloads, entity, home, queries, search
 
     app = Flask(__name__, static_folder="static", template_folder="templates")
-    app.extensions[SITE_KEY] = build_site(settings, reader)
+    app.extensions[SITE_KEY] = load_site(settings, reader, cache=cache)
     for module in (home, entity, search, coverage, queries, downloads, documents):
         app.register_blueprint(module.blueprint)
     app.register_error_handler(404, entity.page_not_found)

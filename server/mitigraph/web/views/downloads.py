@@ -1,8 +1,10 @@
-"""`/download/<file>`: the whole graph, serialised at start, with a strong ETag, 304 and gzip."""
+"""`/download/<file>`: the whole graph, as files of the site cache, with a strong ETag, 304 and gzip."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from pathlib import Path
+
+from flask import Blueprint, Response, request, send_file
 
 from mitigraph.downloads import Download
 from mitigraph.web.pages import current_site
@@ -11,7 +13,7 @@ from mitigraph.web.views.responses import not_found
 blueprint = Blueprint("downloads", __name__)
 
 GZIP = "gzip"
-CACHE_CONTROL = "public, max-age=3600"
+MAX_AGE_SECONDS = 3600
 
 
 @blueprint.get("/download/<filename>")
@@ -22,18 +24,25 @@ def download(filename: str) -> Response:
         return not_found(
             f"there is no download named {filename!r}; there are {', '.join(sorted(site.downloads))}"
         )
-    return send(found)
+    return send(found, directory=site.downloads_dir)
 
 
-def send(download: Download) -> Response:
-    """The file, gzipped when the client accepts it; each encoding has its own strong ETag."""
+def send(download: Download, *, directory: Path) -> Response:
+    """The file, or its gzip copy when the client accepts it; each encoding has its own strong ETag.
+
+    Flask streams the file from disk and answers If-None-Match (304) and Range requests itself.
+    """
     gzipped = request.accept_encodings[GZIP] > 0
-    response = Response(download.gzipped if gzipped else download.body, mimetype=download.media_type)
+    response = send_file(
+        directory / (download.gzipped_filename if gzipped else download.filename),
+        mimetype=download.media_type,
+        as_attachment=True,
+        download_name=download.filename,
+        etag=download.gzipped_etag if gzipped else download.etag,
+        conditional=True,
+        max_age=MAX_AGE_SECONDS,
+    )
     if gzipped:
         response.content_encoding = GZIP
-    response.set_etag(f"{download.etag}-{GZIP}" if gzipped else download.etag)
     response.vary.add("Accept-Encoding")
-    response.headers.set("Content-Disposition", "attachment", filename=download.filename)
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    response.make_conditional(request)
     return response
