@@ -1,27 +1,45 @@
-"""The `mitigraph` command. Each subcommand lives in its own module under `mitigraph.commands`."""
+"""The `mitigraph` command. Each subcommand lives in its own module under `mitigraph.commands`.
+
+Subcommands are imported only when they run (click's lazy-loading pattern): the server's worker and query
+processes start from this entry point too, and must not pay for importing every command's libraries.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from mitigraph import __version__
-from mitigraph.commands import build, export, generate, import_pages, publish, query, serve, validate
+
+COMMAND_MODULES = {
+    "validate": "validate",
+    "export": "export",
+    "build": "build",
+    "query": "query",
+    "import": "import_pages",
+    "serve": "serve",
+    "generate": "generate",
+    "publish": "publish",
+}
+"""Command name -> module under mitigraph.commands (each exposes `command`)."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyCommands(click.Group):
+    """A group whose subcommands are imported when listed in --help or invoked, not at start."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = COMMAND_MODULES.get(cmd_name)
+        if module_name is None:
+            return None
+        command: click.Command = importlib.import_module(f"mitigraph.commands.{module_name}").command
+        return command
+
+
+@click.group(cls=LazyCommands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mitigraph")
 def main() -> None:
     """Mitigraph: a linked, validated knowledge graph of AI-risk mitigations."""
-
-
-for command in (
-    validate.command,
-    export.command,
-    build.command,
-    query.command,
-    import_pages.command,
-    serve.command,
-    generate.command,
-    publish.command,
-):
-    main.add_command(command)
