@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from mitigraph import __version__
 from mitigraph.downloads import Download, download_bodies, write_downloads
 from mitigraph.store import GraphReader, open_read_only
-from mitigraph.web.page_queries import (
+from mitigraph.web.site_figures import (
     Counts,
     Coverage,
     SearchIndex,

@@ -17,7 +17,8 @@ from mitigraph.examples import ExampleQuery, example_queries
 from mitigraph.settings import Settings
 from mitigraph.site_cache import SiteCache
 from mitigraph.store import GraphReader
-from mitigraph.web.page_queries import Counts, Coverage, Linker, SearchIndex, Taxonomy
+from mitigraph.web.page_queries import Linker
+from mitigraph.web.site_figures import Counts, Coverage, SearchIndex, Taxonomy
 
 if TYPE_CHECKING:
     from flask import Flask
