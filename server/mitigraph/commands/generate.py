@@ -34,7 +34,7 @@ def command(*, mitigations: int, output: Path, seed: int) -> None:
         rdf_format_for(output)
     except GenerationError as error:
         raise click.BadParameter(str(error), param_hint="--output") from error
-    bar = tqdm(total=mitigations, unit=" mitigations", file=sys.stderr)
+    bar = tqdm(total=mitigations, unit=" mitigations", file=sys.stderr, disable=not sys.stderr.isatty())
 
     def advance(written: int) -> None:
         bar.update(written - bar.n)

@@ -68,7 +68,7 @@ def command(
     _check_conforms(loaded)
     body = graph_body(loaded.graph, body_format=body_format)
     click.echo(f"Sending {len(loaded.graph)} triples to {target.request_url()} ({target.method})", err=True)
-    bar = tqdm(total=len(body), unit="B", unit_scale=True, file=sys.stderr)
+    bar = tqdm(total=len(body), unit="B", unit_scale=True, file=sys.stderr, disable=not sys.stderr.isatty())
     try:
         upload(body, target=target, body_format=body_format, timeout=timeout, on_progress=bar.update)
     except PublishError as error:
