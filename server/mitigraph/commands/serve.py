@@ -15,13 +15,12 @@ from types import FrameType
 
 import click
 
+from mitigraph.commands.options import settings_from_options, settings_options
 from mitigraph.commands.validate import report_as_text
 from mitigraph.loader import GraphLoadError
-from mitigraph.settings import Settings, SettingsError
+from mitigraph.settings import Settings
 from mitigraph.site_cache import SiteCacheError, read_metadata, site_cache_dir, usable_site_cache
 from mitigraph.store import GraphInvalid, GraphReader, StoreError, open_read_only, served_store_dir
-
-DEFAULTS = Settings()
 
 
 class _StopRequested(Exception):
@@ -33,108 +32,11 @@ def _stop_requested(_signum: int, _frame: FrameType | None) -> None:
 
 
 @click.command(name="serve")
-@click.option("--host", default=DEFAULTS.host, show_default=True, help="Interface to listen on.")
-@click.option("--port", type=int, default=DEFAULTS.port, show_default=True, help="Port to listen on.")
-@click.option(
-    "--workers", type=int, default=DEFAULTS.workers, show_default=True, help="Web worker processes."
-)
-@click.option(
-    "--query-workers",
-    type=int,
-    default=DEFAULTS.query_workers,
-    show_default=True,
-    help="SPARQL query processes per web worker.",
-)
-@click.option(
-    "--query-timeout",
-    type=float,
-    default=DEFAULTS.query_timeout,
-    show_default=True,
-    help="Seconds a SPARQL query may run before it is stopped (503).",
-)
-@click.option(
-    "--max-query-bytes",
-    type=int,
-    default=DEFAULTS.max_query_bytes,
-    show_default=True,
-    help="Largest SPARQL query text accepted (413 beyond).",
-)
-@click.option(
-    "--max-result-bytes",
-    type=int,
-    default=DEFAULTS.max_result_bytes,
-    show_default=True,
-    help="Largest serialised SPARQL result sent (413 beyond).",
-)
-@click.option(
-    "--base", default=DEFAULTS.base, show_default=True, help="Namespace of minted IRIs, served at /id/."
-)
-@click.option("--public-url", default=None, help="Where users reach this server [default: http://HOST:PORT].")
-@click.option(
-    "--graph",
-    "graph_files",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Serve these RDF files instead of the project's graph (repeatable).",
-)
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Serve an Oxigraph store written by `mitigraph build --store` instead of loading the graph.",
-)
-@click.option(
-    "--sparql-endpoint",
-    default=None,
-    help="Serve the pages and /sparql from this remote SPARQL 1.1 endpoint (see `mitigraph publish`).",
-)
-@click.option(
-    "--memory-copy-max-triples",
-    type=int,
-    default=DEFAULTS.memory_copy_max_triples,
-    show_default=True,
-    help="Largest store (triples) the query processes copy into memory; larger ones are read from disk. "
-    "0: never copy.",
-)
-@click.option("--access-log/--no-access-log", default=DEFAULTS.access_log, show_default=True)
-def command(
-    *,
-    host: str,
-    port: int,
-    workers: int,
-    query_workers: int,
-    query_timeout: float,
-    max_query_bytes: int,
-    max_result_bytes: int,
-    memory_copy_max_triples: int,
-    base: str,
-    public_url: str | None,
-    graph_files: tuple[Path, ...],
-    store_dir: Path | None,
-    sparql_endpoint: str | None,
-    access_log: bool,
-) -> None:
+@settings_options
+def command(**options: object) -> None:
     """Serve the graph: SPARQL endpoint at /sparql, Linked Data pages at /, until SIGTERM or Ctrl-C."""
-    try:
-        settings = Settings(
-            host=host,
-            port=port,
-            workers=workers,
-            query_workers=query_workers,
-            query_timeout=query_timeout,
-            max_query_bytes=max_query_bytes,
-            max_result_bytes=max_result_bytes,
-            memory_copy_max_triples=memory_copy_max_triples,
-            base=base,
-            public_url=public_url or f"http://{host}:{port}",
-            graph_files=graph_files,
-            store_dir=store_dir,
-            sparql_endpoint=sparql_endpoint,
-            access_log=access_log,
-        )
-    except SettingsError as error:
-        raise click.UsageError(str(error)) from error
+    public_url = options.pop("public_url") or f"http://{options['host']}:{options['port']}"
+    settings = settings_from_options(options, public_url=public_url)
     previous_handler = signal.signal(signal.SIGTERM, _stop_requested)
     try:
         with _served(settings) as (served, site_cache):
