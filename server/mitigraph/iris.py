@@ -15,6 +15,10 @@ ACTOR = "actor"
 RISK_MANAGEMENT_FUNCTION = "risk-management-function"
 FACETS = (LIFECYCLE_STAGE, ACTOR, RISK_MANAGEMENT_FUNCTION)
 
+NIST_GENAI_RISKS = "nist-genai-risk"
+"""The scheme of the NIST AI 600-1 generative-AI risks that NIST-derived pages tag records with."""
+NIST_ACTOR_TASKS = "nist-actor-task"
+"""The scheme of the NIST AI RMF AI actor tasks that NIST-derived pages tag records with."""
 SOURCE_WORDS_IN_ITEM_IRIS = 4
 """How many words of the source's slug prefix an item's IRI (keeps items of different sources apart)."""
 MAX_SLUG_LENGTH = 80
@@ -60,9 +64,6 @@ class Minter:
     def source(self, title: str) -> URIRef:
         return self._iri(f"source/{slugify(title)}")
 
-    def untitled_source(self, page_id: str) -> URIRef:
-        return self._iri(f"source/untitled-{slugify(page_id)}")
-
     def agent(self, name: str) -> URIRef:
         return self._iri(f"agent/{slugify(name)}")
 
@@ -87,13 +88,39 @@ class Minter:
     def listed_item(self, source_iri: URIRef, title_path: list[str], occurrence: int = 1) -> URIRef:
         """An item a page lists, keyed by its source and its title path (`A > B`).
 
-        `occurrence` tells apart an item listed again under the very same title on one page.
+        `occurrence` tells apart different items listed under the very same title path.
         """
-        source_slug = str(source_iri).rsplit("/", 1)[-1]
-        source_part = "-".join(source_slug.split("-")[:SOURCE_WORDS_IN_ITEM_IRIS])
+        return self.listed_item_of(str(source_iri).rsplit("/", 1)[-1], title_path, occurrence)
+
+    def listed_item_of(self, owner: str, title_path: list[str], occurrence: int = 1) -> URIRef:
+        """An item keyed by its owner's slug: its source's, or `page-<id>` for items listed only by pages that
+        do not show their source (the id of the first of those pages)."""
+        source_part = "-".join(owner.split("-")[:SOURCE_WORDS_IN_ITEM_IRIS])
         title_part = "--".join(slugify(title, max_length=60) or "untitled" for title in title_path)
         suffix = f"--{occurrence}" if occurrence > 1 else ""
         return self._iri(f"mitigation/{source_part}--{title_part}{suffix}")
+
+    def unplaced_category(self, description: str, parent_code: str | None) -> URIRef:
+        """A category known only by the description a page shows, under its `Also in` parent, if any."""
+        where = f"under-{parent_code}" if parent_code else "unplaced"
+        return self._iri(f"category/{where}--{slugify(description, max_length=60)}")
+
+    def taxonomy_evidence(self, category_iri: URIRef, fact: str) -> URIRef:
+        """How one fact of a learnt category (`code`, `name`, `definition`, `parent`) was learnt."""
+        return URIRef(f"{category_iri}#{fact}")
+
+    def nist_scheme(self, scheme: str) -> URIRef:
+        if scheme not in (NIST_GENAI_RISKS, NIST_ACTOR_TASKS):
+            raise ValueError(
+                f"unknown NIST scheme {scheme!r}; expected {NIST_GENAI_RISKS} or {NIST_ACTOR_TASKS}"
+            )
+        return self._iri(scheme)
+
+    def nist_genai_risk(self, name: str) -> URIRef:
+        return self._iri(f"{NIST_GENAI_RISKS}/{slugify(name)}")
+
+    def nist_actor_task(self, name: str) -> URIRef:
+        return self._iri(f"{NIST_ACTOR_TASKS}/{slugify(name)}")
 
     def limitation(self, name: str) -> URIRef:
         return self._iri(f"limitation/{slugify(name)}")

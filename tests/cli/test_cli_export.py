@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from mitigraph.cli import main
 from mitigraph.export import EXPORT_FORMATS, RDF_EXPORT_FORMATS, export_graph
 from mitigraph.jsonld import blank_list_cells
 from mitigraph.loader import LoadedGraph, parse_file
+from mitigraph.namespaces import MG
 
 
 def export_to(tmp_path: Path, format_name: str) -> Path:
@@ -84,5 +85,15 @@ def test_short_key_jsonld_reads_back_as_the_graph_with_blank_list_cells(
     output = export_to(tmp_path, "jsonld-short")
     document = json.loads(output.read_text(encoding="utf-8"))
     mitigations = [node for node in document["@graph"] if node.get("@type") == "Mitigation"]
-    assert mitigations and all("category" in node and "citedIn" in node for node in mitigations)
+    assert mitigations
+    graph = project.graph
+    for node in mitigations:
+        iri = URIRef(expanded(node["@id"]))
+        assert ("category" in node) == ((iri, MG.inCategory, None) in graph), node["@id"]
+        assert ("citedIn" in node) == ((iri, MG.citedIn, None) in graph), node["@id"]
     assert isomorphic(parse_file(output), blank_list_cells(project.graph))
+
+
+def expanded(node_id: str) -> str:
+    """A compact `mgid:` id as its full IRI."""
+    return node_id.replace("mgid:", "https://w3id.org/mitigraph/id/", 1)

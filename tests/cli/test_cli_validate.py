@@ -60,7 +60,9 @@ def test_a_violating_file_exits_1_naming_node_path_message_and_file() -> None:
     assert "path:    mg:inCategory" in block
     assert "more than one category" in block
     assert "mitigation-violating.ttl" in block
-    assert "Does not conform: 8 violations" in result.output
+    counted = json.loads(CliRunner().invoke(main, ["validate", "--format", "json", str(VIOLATING)]).stdout)
+    assert counted["violations"] == result.output.count("Violation: ") > 1
+    assert f"Does not conform: {counted['violations']} violations" in result.output
 
 
 def test_json_report_lists_each_result() -> None:
@@ -97,3 +99,21 @@ def test_exit_codes_seen_by_a_shell(broken_turtle: Path) -> None:
     unreadable = run_cli("validate", str(broken_turtle))
     assert unreadable.returncode == 2
     assert f"{broken_turtle}:4" in unreadable.stderr
+
+
+def test_many_warnings_are_counted_by_kind_and_all_are_listed_on_request() -> None:
+    """The project's graph has hundreds of warnings: the report counts them by kind, one example each."""
+    grouped = CliRunner().invoke(main, ["validate"])
+    assert grouped.exit_code == 0, grouped.output
+    verdict = grouped.output.strip().splitlines()[-1]
+    total = int(verdict.rsplit(";", 1)[1].split()[0])
+    counts = [
+        int(line.split(" x ", 1)[0].removeprefix("Warning: "))
+        for line in grouped.output.splitlines()
+        if line.startswith("Warning: ") and " x " in line
+    ]
+    assert total > 20 and sum(counts) == total
+    assert f"({total} warnings of {len(counts)} kinds; --all-warnings lists every one)" in grouped.output
+    listed = CliRunner().invoke(main, ["validate", "--all-warnings"])
+    assert listed.exit_code == 0
+    assert listed.output.count("\nWarning: ") + listed.output.startswith("Warning: ") == total

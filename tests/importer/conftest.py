@@ -1,15 +1,16 @@
-"""Fixtures for the importer tests: the reference terms, loaded once, and a way to import one page fixture."""
+"""Fixtures for the importer tests: the reference terms, loaded once, and ways to import page fixtures."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from importer_helpers import PAGE_FIXTURES
 from rdflib import Graph
 
-from mitigraph.importer import PageImport, import_page, reference_terms
-from mitigraph.importer.taxonomy_match import ReferenceTerms
+from mitigraph.importer.importing import ImportResult, PageImport, import_page, import_pages, reference_terms
+from mitigraph.importer.reference import ReferenceTerms
 from mitigraph.loader import load_files, reference_data_files
 
 
@@ -26,9 +27,23 @@ def terms(reference: Graph) -> ReferenceTerms:
 
 @pytest.fixture
 def imported(terms: ReferenceTerms) -> Callable[..., PageImport]:
-    """Import one page fixture by name: `imported("no_also_in")`."""
+    """Import one page fixture on its own, by name: `imported("no_also_in")`."""
 
     def run(name: str, *, url: str | None = None) -> PageImport:
         return import_page(PAGE_FIXTURES / f"{name}.txt", terms=terms, url=url)
 
     return run
+
+
+@pytest.fixture
+def batch(terms: ReferenceTerms) -> Callable[..., ImportResult]:
+    """Import page fixtures together, by name: `batch("joined/A9001", "joined/A9002")`."""
+
+    def run(*names: str) -> ImportResult:
+        return import_pages([PAGE_FIXTURES / f"{name}.txt" for name in names], terms=terms)
+
+    return run
+
+
+def fixture_path(name: str) -> Path:
+    return PAGE_FIXTURES / f"{name}.txt"

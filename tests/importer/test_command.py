@@ -7,9 +7,11 @@ from pathlib import Path
 
 from importer_helpers import PAGE_FIXTURES, REPO_ROOT, run_mitigraph, seed_pages, select
 from rdflib import RDFS
+from rdflib.namespace import SKOS
 
 from mitigraph.iris import Minter
 from mitigraph.loader import load_files, parse_file
+from mitigraph.namespaces import MG
 
 GOOD_PAGE = PAGE_FIXTURES / "A2244.txt"
 NOT_A_PAGE = PAGE_FIXTURES / "not_a_page.txt"
@@ -44,12 +46,22 @@ def test_output_holds_page_graphs_and_derived_labels(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_page_exits_2_and_leaves_the_output_untouched(tmp_path: Path) -> None:
     output = tmp_path / "pages.ttl"
     output.write_text(SENTINEL, encoding="utf-8")
-    result = run_mitigraph("import", GOOD_PAGE, NOT_A_PAGE, "--output", output)
+    result = run_mitigraph("import", NOT_A_PAGE, "--output", output)
     assert result.returncode == 2
     assert f"{NOT_A_PAGE}:1" in result.stderr
     assert "banner line" in result.stderr
     assert output.read_text(encoding="utf-8") == SENTINEL
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pages.ttl"], "no temporary file is left behind"
+
+
+def test_one_bad_file_in_a_batch_is_reported_and_the_others_import(tmp_path: Path) -> None:
+    result = run_mitigraph("import", GOOD_PAGE, NOT_A_PAGE, *seed_pages(), "--merge", "--data-dir", tmp_path)
+    assert result.returncode == 1
+    assert f"error: {NOT_A_PAGE}:1" in result.stderr
+    assert "1 file(s) not imported" in result.stderr
+    written = sorted(path.stem for path in (tmp_path / "pages").glob("*.ttl"))
+    assert written == sorted([GOOD_PAGE.stem, *(page.stem for page in seed_pages())])
+    assert not list(tmp_path.rglob(f"{NOT_A_PAGE.stem}*")), "nothing is written for the bad file"
 
 
 def test_a_missing_file_exits_2_naming_it(tmp_path: Path) -> None:
@@ -78,7 +90,21 @@ def test_warnings_name_the_page_and_line() -> None:
     page = PAGE_FIXTURES / "unknown_category.txt"
     result = run_mitigraph("import", page)
     assert result.returncode == 0, result.stderr
-    assert f"warning: {page}:10: category 3.4 'Public Engagement' is not in the taxonomy" in result.stderr
+    assert f"warning: {page}:10: learnt category 3.4 Public Engagement: code (provisional)" in result.stderr
+
+
+def test_many_warnings_are_summed_up_by_kind(tmp_path: Path) -> None:
+    pages = sorted(PAGE_FIXTURES.glob("*.txt"))
+    result = run_mitigraph("import", *pages, "--output", tmp_path / "out.ttl")
+    listed = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    summary = listed[-1]
+    assert summary.endswith("--all-warnings lists every one"), result.stderr
+    counted = sum(int(line.split()[1]) for line in listed[:-1])
+    assert summary == f"warning: {counted} warnings in all; --all-warnings lists every one"
+    kinds = [line.split(" x ", 1)[1].split(", e.g. ")[0] for line in listed[:-1]]
+    assert len(kinds) == len(set(kinds)), "one line per kind"
+    every = run_mitigraph("import", *pages, "--output", tmp_path / "out.ttl", "--all-warnings")
+    assert len([line for line in every.stderr.splitlines() if line.startswith("warning: ")]) == counted
 
 
 def test_no_progress_bar_when_standard_error_is_not_a_terminal() -> None:
@@ -92,18 +118,27 @@ def test_merging_twice_changes_nothing(tmp_path: Path) -> None:
     first = run_mitigraph("import", *pages, "--merge", "--data-dir", tmp_path)
     assert first.returncode == 0, first.stderr
     written = {path: path.read_bytes() for path in sorted(tmp_path.rglob("*.ttl"))}
-    assert sorted(path.relative_to(tmp_path).as_posix() for path in written) == [
-        "curated/labels.ttl",
-        "pages/000_43cf88efc51df488.ttl",
-        "pages/002_dc1780231b42a921.ttl",
-        "pages/A2244.ttl",
-        "pages/no_record_text.ttl",
-    ]
+    assert sorted(path.relative_to(tmp_path).as_posix() for path in written) == sorted(
+        ["curated/labels.ttl", "taxonomy-learnt.ttl", *(f"pages/{page.stem}.ttl" for page in pages)]
+    )
     second = run_mitigraph("import", *pages, "--merge", "--data-dir", tmp_path)
     assert second.returncode == 0, second.stderr
     assert {path: path.read_bytes() for path in sorted(tmp_path.rglob("*.ttl"))} == written
     labels = load_files([tmp_path / "curated" / "labels.ttl"]).graph
-    assert len(list(labels.subject_objects(RDFS.label))) == 4
+    assert len(list(labels.subject_objects(RDFS.label))) == len(pages), "none of these records has a title"
+
+
+def test_merging_fewer_pages_keeps_what_the_others_taught(tmp_path: Path) -> None:
+    joined = sorted((PAGE_FIXTURES / "joined").glob("*.txt"))
+    assert run_mitigraph("import", *joined, "--merge", "--data-dir", tmp_path).returncode == 0
+    learnt = tmp_path / "taxonomy-learnt.ttl"
+    before = load_files([learnt]).graph
+    again = run_mitigraph("import", joined[-1], "--merge", "--data-dir", tmp_path)
+    assert again.returncode == 0, again.stderr
+    after = load_files([learnt]).graph
+    category = Minter().category("2.3.9")
+    assert after.value(category, SKOS.definition) == before.value(category, SKOS.definition) is not None
+    assert set(after.objects(category, MG.evidence)) == set(before.objects(category, MG.evidence))
 
 
 def test_merging_keeps_curated_labels_and_marks_page_files_as_generated(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The two seed pages end to end, and data/pages/ being exactly what importing them gives."""
+"""The two seed pages end to end, each imported on its own."""
 
 from __future__ import annotations
 
@@ -8,14 +8,10 @@ from pathlib import Path
 import pytest
 from importer_helpers import seed_pages, select
 from rdflib import Graph
-from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import SKOS
 
-from mitigraph.assets import data_dir
-from mitigraph.importer import ImportResult, PageImport, import_page
-from mitigraph.importer.merging import merge_plan
-from mitigraph.importer.taxonomy_match import ReferenceTerms
-from mitigraph.loader import load_files
+from mitigraph.importer.importing import PageImport, import_page
+from mitigraph.importer.reference import ReferenceTerms
 
 CODE_LINE = r"^(?P<code>\d+(?:\.\d+)*) (?P<name>{names})(?P<rest>.*)$"
 
@@ -88,27 +84,3 @@ def test_the_seed_sources_have_their_authors_in_order_and_year(seeds: list[PageI
 
 def test_the_seeds_import_without_warnings(seeds: list[PageImport]) -> None:
     assert [str(warning) for page in seeds for warning in page.warnings] == []
-
-
-def test_the_page_data_is_exactly_what_importing_the_seeds_gives(seeds: list[PageImport]) -> None:
-    for page in seeds:
-        stored = load_files([data_dir() / "pages" / f"{page.page_id}.ttl"]).graph
-        assert isomorphic(page.graph, stored), _difference(page.graph, stored)
-    assert sorted(path.stem for path in (data_dir() / "pages").glob("*.ttl")) == [
-        page.page_id for page in seeds
-    ]
-
-
-def test_the_curated_labels_already_label_both_seed_records(seeds: list[PageImport]) -> None:
-    labels = load_files([data_dir() / "curated" / "labels.ttl"]).graph
-    for page in seeds:
-        assert select(labels, f"SELECT ?l WHERE {{ <{page.record}> rdfs:label ?l ; mg:labelIsDerived true }}")
-    planned = merge_plan(ImportResult(pages=tuple(seeds)), data_dir=data_dir())
-    assert sorted(path.name for path in planned) == sorted(f"{page.page_id}.ttl" for page in seeds)
-
-
-def _difference(ours: Graph, stored: Graph) -> str:
-    a, b = to_isomorphic(ours), to_isomorphic(stored)
-    return (
-        f"only imported: {len(a - b)} triples; only in data/pages: {len(b - a)} (re-run the --merge import)"
-    )

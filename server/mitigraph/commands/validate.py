@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -14,6 +16,8 @@ from mitigraph.validation import ValidationReport, ValidationResult, curie, vali
 EXIT_CONFORMS = 0
 EXIT_VIOLATIONS = 1
 EXIT_UNREADABLE = 2
+WARNINGS_LISTED = 20
+"""Up to this many warnings are listed one by one; more are counted by kind, with one example each."""
 
 
 @click.command(name="validate")
@@ -26,7 +30,12 @@ EXIT_UNREADABLE = 2
     show_default=True,
     help="How to print the report.",
 )
-def command(files: tuple[Path, ...], report_format: str) -> None:
+@click.option(
+    "--all-warnings",
+    is_flag=True,
+    help=f"List every warning; by default more than {WARNINGS_LISTED} are counted by kind.",
+)
+def command(files: tuple[Path, ...], report_format: str, all_warnings: bool) -> None:
     """Validate the graph with Mitigraph's SHACL shapes.
 
     Without FILES, the project's ontology and data; with FILES, those files together with the ontology,
@@ -44,13 +53,20 @@ def command(files: tuple[Path, ...], report_format: str) -> None:
     if report_format == "json":
         click.echo(json.dumps(report_as_json(report, base=settings.base), indent=2))
     else:
-        click.echo(report_as_text(report, loaded=loaded, base=settings.base))
+        click.echo(report_as_text(report, loaded=loaded, base=settings.base, all_warnings=all_warnings))
     raise SystemExit(EXIT_CONFORMS if report.conforms else EXIT_VIOLATIONS)
 
 
-def report_as_text(report: ValidationReport, *, loaded: LoadedGraph, base: str) -> str:
-    """One block per result, violations first, then a one-line verdict."""
-    blocks = [_result_as_text(result, base=base) for result in report.results]
+def report_as_text(
+    report: ValidationReport, *, loaded: LoadedGraph, base: str, all_warnings: bool = False
+) -> str:
+    """One block per violation, then the warnings (one block each, or counted by kind when there are
+    many), then a one-line verdict."""
+    blocks = [_result_as_text(result, base=base) for result in report.violations]
+    if all_warnings or len(report.warnings) <= WARNINGS_LISTED:
+        blocks += [_result_as_text(result, base=base) for result in report.warnings]
+    else:
+        blocks += _warnings_by_kind(report.warnings, base=base)
     verdict = (
         f"Conforms: {len(loaded.files)} files, {len(loaded.graph)} triples"
         if report.conforms
@@ -58,6 +74,25 @@ def report_as_text(report: ValidationReport, *, loaded: LoadedGraph, base: str) 
     )
     summary = f"{verdict}; {len(report.warnings)} warning{_plural(len(report.warnings))}."
     return "\n\n".join([*blocks, summary])
+
+
+def _warnings_by_kind(warnings: Sequence[ValidationResult], *, base: str) -> list[str]:
+    """One block per kind of warning (its path and message), the most frequent first, with one example."""
+    kinds: dict[tuple[str | None, str], list[ValidationResult]] = defaultdict(list)
+    for result in warnings:
+        kinds[(result.path, result.message)].append(result)
+    blocks = []
+    for (path, message), results in sorted(kinds.items(), key=lambda item: -len(item[1])):
+        example = results[0]
+        lines = [f"Warning: {len(results)} x {message}"]
+        if path:
+            lines.append(f"  path:    {path}")
+        lines.append(f"  e.g.:    {curie(example.focus_node, base=base)}")
+        if example.files:
+            lines.append(f"  file:    {', '.join(_display_path(path) for path in example.files)}")
+        blocks.append("\n".join(lines))
+    blocks.append(f"({len(warnings)} warnings of {len(kinds)} kinds; --all-warnings lists every one)")
+    return blocks
 
 
 def report_as_json(report: ValidationReport, *, base: str) -> dict[str, object]:

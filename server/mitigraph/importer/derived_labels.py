@@ -9,15 +9,18 @@ from __future__ import annotations
 import re
 
 MAX_LABEL_WORDS = 8
-SENTENCE_END = re.compile(r"(?<=[.!?:;])\s")
+MIN_CLAUSE_WORDS = 4
+"""A shorter clause (`Stage: Detection; ...`) is a field name or value, not what the text is about."""
+CLAUSE_END = re.compile(r"(?<=[.!?:;])\s")
 TRAILING_WORDS = frozenset(
     {"a", "an", "and", "as", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
 )
 
 
 def derive_label(text: str) -> str:
-    """The first clause of the first sentence, cut to a few words (with '…' when cut)."""
-    first = SENTENCE_END.split(text.strip(), maxsplit=1)[0].rstrip(".!?:;, ")
+    """The first clause of at least a few words, cut to a few words (with '…' when cut)."""
+    clauses = [clause.rstrip(".!?:;, ") for clause in CLAUSE_END.split(text.strip())]
+    first = next((clause for clause in clauses if len(clause.split()) >= MIN_CLAUSE_WORDS), clauses[0])
     words = first.split()
     if len(words) <= MAX_LABEL_WORDS:
         return first

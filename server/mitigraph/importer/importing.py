@@ -1,24 +1,30 @@
-"""Import navigator pages: read each page, recognise its terms, and build its graphs.
+"""Import a batch of navigator pages: read each page, join the batch, learn the taxonomy, build the graphs.
 
-A library call: it raises PageFormatError for a file that is not a navigator page and returns warnings
-for what it decided on its own; printing, progress and exit codes belong to the `import` command.
+A library call, in the order a reader follows: `reading` (is it a page?), `layout` and `listing` (its
+blocks), `grouping` and `merging` (the join across pages: sources, one IRI per item), `taxonomy_learning`
+(categories with evidence, kept in `taxonomy_facts`), `page_graph` and `shared_nodes` (RDF), then the
+command writes with `writing`. A file that is not a navigator page is reported in `ImportResult.failures` and
+takes no part in the join; printing, progress and exit codes belong to the `import` command.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from mitigraph.importer.errors import ImportWarning, WarningLog
-from mitigraph.importer.model import ParsedPage
-from mitigraph.importer.page_graph import build_page_graphs
-from mitigraph.importer.page_layout import read_layout
-from mitigraph.importer.page_text import page_id_of, read_lines, split_head
-from mitigraph.importer.record_category import record_category
-from mitigraph.importer.taxonomy_match import ReferenceTerms
+from mitigraph.importer.errors import ImportWarning, PageFormatError, WarningKind, WarningLog
+from mitigraph.importer.layout import read_layout
+from mitigraph.importer.merging import join_batch
+from mitigraph.importer.page_graph import build_page_graphs, page_iri
+from mitigraph.importer.reading import read_page_text
+from mitigraph.importer.records import ParsedPage
+from mitigraph.importer.reference import ReferenceTerms
+from mitigraph.importer.shared_nodes import learnt_taxonomy_graph
+from mitigraph.importer.taxonomy_learning import learn_taxonomy
 from mitigraph.iris import Minter
 from mitigraph.namespaces import bind_prefixes
 
@@ -33,42 +39,40 @@ class PageImport:
     graph: Graph
     derived_labels: Graph
     warnings: tuple[ImportWarning, ...]
+    incomplete: bool
 
 
 @dataclass(frozen=True)
 class ImportResult:
     pages: tuple[PageImport, ...]
+    failures: tuple[PageFormatError, ...]
+    taxonomy: Graph
+    """What the batch learnt about the taxonomy, with evidence (`data/taxonomy-learnt.ttl`)."""
 
     @property
     def warnings(self) -> tuple[ImportWarning, ...]:
         return tuple(warning for page in self.pages for warning in page.warnings)
 
+    def warnings_by_kind(self) -> list[tuple[WarningKind, int]]:
+        counts = Counter(warning.kind for warning in self.warnings)
+        return sorted(counts.items(), key=lambda entry: (-entry[1], entry[0].value))
+
     def page_graph(self) -> Graph:
-        """Every page graph, merged."""
-        merged = _empty_like(self.pages)
+        """Every page graph and the learnt taxonomy, merged."""
+        merged = bind_prefixes(Graph())
         for page in self.pages:
             merged += page.graph
-        return merged
+        return merged + self.taxonomy
 
     def derived_labels(self) -> Graph:
-        merged = _empty_like(self.pages)
+        merged = bind_prefixes(Graph())
         for page in self.pages:
             merged += page.derived_labels
         return merged
 
     def combined(self) -> Graph:
-        """Page graphs and derived labels together: what `--output` writes."""
+        """Page graphs, learnt taxonomy and derived labels together: what `--output` writes."""
         return self.page_graph() + self.derived_labels()
-
-
-def _empty_like(pages: Sequence[PageImport]) -> Graph:
-    graph = Graph()
-    if pages:
-        for prefix, namespace in pages[0].graph.namespaces():
-            graph.bind(prefix, namespace, override=True, replace=True)
-    else:
-        bind_prefixes(graph)
-    return graph
 
 
 def reference_terms(taxonomy_graph: Graph, *, minter: Minter | None = None) -> ReferenceTerms:
@@ -76,39 +80,60 @@ def reference_terms(taxonomy_graph: Graph, *, minter: Minter | None = None) -> R
     return ReferenceTerms(taxonomy_graph, minter=minter or Minter())
 
 
-def import_page(path: Path, *, terms: ReferenceTerms, url: str | None = None) -> PageImport:
-    """Import one page. `url` names the page explicitly (else it follows from the file name)."""
-    path = Path(path)
-    log = WarningLog(path)
-    page_id = page_id_of(path)
-    head, rest = split_head(path, read_lines(path))
-    layout = read_layout(path, rest, terms=terms, log=log)
-    parsed = ParsedPage(
-        path=path,
-        page_id=page_id,
-        head=head,
-        heading=layout.heading,
-        items=layout.items,
-        source=layout.source,
-        facets=layout.facets,
-    )
-    category = record_category(path, head, terms=terms, log=log)
-    graphs = build_page_graphs(parsed, own_category=category, terms=terms, log=log, url=url)
-    return PageImport(
-        path=path,
-        page_id=page_id,
-        record=graphs.record,
-        graph=graphs.graph,
-        derived_labels=graphs.derived_labels,
-        warnings=log.warnings,
-    )
-
-
 def import_pages(
-    paths: Sequence[Path], *, taxonomy_graph: Graph, url: str | None = None, minter: Minter | None = None
+    paths: Sequence[Path],
+    *,
+    terms: ReferenceTerms,
+    url: str | None = None,
+    on_page: Callable[[Path], None] | None = None,
 ) -> ImportResult:
-    """Import several pages; each page's graph depends only on that page and the reference data."""
+    """Import a batch; `url` names the page of a batch of one; `on_page` is told of each page read."""
     if url is not None and len(paths) != 1:
         raise ValueError(f"a page URL names one page, but {len(paths)} pages were given")
-    terms = reference_terms(taxonomy_graph, minter=minter)
-    return ImportResult(pages=tuple(import_page(Path(path), terms=terms, url=url) for path in paths))
+    parsed: list[ParsedPage] = []
+    logs: list[WarningLog] = []
+    failures: list[PageFormatError] = []
+    for path in dict.fromkeys(Path(p) for p in paths):
+        log = WarningLog(path)
+        try:
+            parsed.append(read_layout(read_page_text(path), terms=terms, log=log))
+            logs.append(log)
+        except PageFormatError as error:
+            failures.append(error)
+        if on_page is not None:
+            on_page(path)
+    joins = join_batch(parsed, terms=terms, logs=logs)
+    taxonomy = learn_taxonomy(parsed, joins, terms=terms, logs=logs)
+    pages = []
+    for index, (page, join, log) in enumerate(zip(parsed, joins, logs, strict=True)):
+        graphs = build_page_graphs(
+            page,
+            join,
+            category=taxonomy.record_categories[index],
+            taxonomy=taxonomy,
+            terms=terms,
+            log=log,
+            url=url,
+        )
+        pages.append(
+            PageImport(
+                path=page.path,
+                page_id=page.page_id,
+                record=join.record,
+                graph=graphs.graph,
+                derived_labels=graphs.derived_labels,
+                warnings=log.warnings,
+                incomplete=page.incomplete,
+            )
+        )
+    page_iris = {page.page_id: page_iri(page.page_id, terms=terms, url=url) for page in parsed}
+    learnt = learnt_taxonomy_graph(taxonomy, terms=terms, page_iri=page_iris)
+    return ImportResult(pages=tuple(pages), failures=tuple(failures), taxonomy=learnt)
+
+
+def import_page(path: Path, *, terms: ReferenceTerms, url: str | None = None) -> PageImport:
+    """Import one page on its own (a batch of one); raises PageFormatError for a file that is not a page."""
+    result = import_pages([path], terms=terms, url=url)
+    if result.failures:
+        raise result.failures[0]
+    return result.pages[0]
