@@ -1,79 +1,86 @@
-"""User queries run in a small pool of processes, so a query past its time can really be stopped.
+"""User queries run in a small pool of sandboxed processes, so a query past its limits can really be stopped.
 
 pyoxigraph cannot cancel a running query from another thread, so each user query is handed to a query
-process that has the store open read-only; when the query runs past its time the process is killed and
-replaced, and the caller gets QueryTimeout. Results are serialised inside the query process by Oxigraph's
-own writers, through a writer that stops the query once the result grows past its byte limit.
+process (`query_process`) that is sandboxed (`sandbox`: no network, no writes, a memory cap) and has the
+store open read-only. When a query runs past its time the process is killed and replaced, and the caller
+gets QueryTimeout; when it runs past its memory the process aborts and the caller gets QueryOutOfMemory.
+Results are serialised inside the query process by Oxigraph's own writers and stopped past their byte
+limit.
+
+A process is checked before it is handed a query: one found dead (killed, crashed) is replaced first, and
+a new one is used only once it has said it is ready, so a kill never costs a user an error. Waiting for a
+free process is bounded (`queue_timeout`, then PoolBusy). The pool never reads the query: refusing
+SERVICE and the like is the callers' job (`query_guard`), and the sandbox holds whatever gets past them.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import queue
+import signal
 import threading
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from multiprocessing.context import SpawnProcess
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING
+
+from mitigraph.query_jobs import (
+    NoAcceptableFormat,
+    PoolBusy,
+    QueryError,
+    QueryFailed,
+    QueryJob,
+    QueryOutOfMemory,
+    QueryRejected,
+    QueryResult,
+    QuerySyntaxError,
+    QueryTimeout,
+    ResultKind,
+    ResultTooLarge,
+    out_of_memory_message,
+    result_or_raise,
+)
+
+if TYPE_CHECKING:
+    from mitigraph.settings import Settings
 
 log = logging.getLogger(__name__)
 
-ResultKind = Literal["solutions", "graph"]
+__all__ = [
+    "NoAcceptableFormat",
+    "PoolBusy",
+    "PoolStats",
+    "QueryError",
+    "QueryFailed",
+    "QueryJob",
+    "QueryOutOfMemory",
+    "QueryPool",
+    "QueryRejected",
+    "QueryResult",
+    "QuerySyntaxError",
+    "QueryTimeout",
+    "ResultKind",
+    "ResultTooLarge",
+]
+STARTUP_TIMEOUT = 60.0
+"""Seconds a new query process may take to import, sandbox itself and open the store."""
+STOP_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True)
-class QueryJob:
-    """A query and the result formats negotiated for each kind of answer it might give.
+class PoolStats:
+    """A snapshot of the pool, taken without waiting for it: what /health reports."""
 
-    `solutions_format` names a `pyoxigraph.QueryResultsFormat` (SELECT, ASK) and `graph_format` a
-    `pyoxigraph.RdfFormat` (CONSTRUCT, DESCRIBE); None means the client accepts no format of that kind.
-    """
-
-    query: str
-    solutions_format: str | None
-    graph_format: str | None
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    body: bytes
-    kind: ResultKind
-
-
-class QueryError(Exception):
-    """A query could not be answered; subclasses say why, and every message is safe to show a user."""
-
-
-class QuerySyntaxError(QueryError):
-    """Oxigraph could not parse the query; the message is Oxigraph's."""
-
-
-class NoAcceptableFormat(QueryError):
-    """The query's kind of result (solutions or a graph) has no format the client accepts."""
-
-    def __init__(self, kind: ResultKind) -> None:
-        self.kind = kind
-        super().__init__(f"no acceptable format for {kind}")
-
-
-class QueryTimeout(QueryError):
-    """The query ran past its time and was stopped."""
-
-
-class PoolBusy(QueryError):
-    """Every query process stayed busy for the whole time a query may take."""
-
-
-class ResultTooLarge(QueryError):
-    """The serialised result grew past the byte limit and the query was stopped."""
-
-
-class QueryFailed(QueryError):
-    """The query process failed in a way the user cannot fix; details are in the log, not the message."""
+    size: int
+    alive: int
+    """Query processes running (answering, idle or starting)."""
+    busy: int
+    """Queries being answered."""
+    waiting: int
+    """Queries waiting for a free query process."""
 
 
 @dataclass(eq=False)
@@ -82,74 +89,203 @@ class _Slot:
 
     process: SpawnProcess
     connection: Connection
+    ready: bool = False
+
+
+@dataclass(eq=False)
+class _Lease:
+    """The slot a request holds; replacing a dead process swaps the slot in place."""
+
+    slot: _Slot
 
 
 class QueryPool:
     """A fixed number of query processes over one read-only on-disk store, used by many request threads."""
 
     def __init__(
-        self, store_dir: Path, *, size: int, timeout: float, max_result_bytes: int, memory_copy: bool
+        self,
+        store_dir: Path,
+        *,
+        size: int,
+        timeout: float,
+        queue_timeout: float,
+        max_result_bytes: int,
+        memory_bytes: int,
+        memory_copy: bool,
+        unsandboxed: bool = False,
     ) -> None:
         """`memory_copy`: each query process copies the store into memory (see memory_copy_max_triples)."""
+        from mitigraph.query_process import ProcessLimits
+
         self._store_dir = Path(store_dir)
-        self._memory_copy = memory_copy
         self._size = size
         self._timeout = timeout
-        self._max_result_bytes = max_result_bytes
+        self._queue_timeout = queue_timeout
+        self._memory_bytes = memory_bytes
+        self._limits = ProcessLimits(
+            max_result_bytes=max_result_bytes,
+            memory_bytes=memory_bytes,
+            memory_copy=memory_copy,
+            unsandboxed=unsandboxed,
+        )
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Slot] = queue.Queue()
-        self._all: set[_Slot] = set()
+        self._slots: set[_Slot] = set()
         self._lock = threading.Lock()
+        self._busy = 0
+        self._waiting = 0
         self._closed = False
 
+    @classmethod
+    def from_settings(cls, store_dir: Path, settings: Settings, *, memory_copy: bool) -> QueryPool:
+        return cls(
+            store_dir,
+            size=settings.query_workers,
+            timeout=settings.query_timeout,
+            queue_timeout=settings.queue_timeout,
+            max_result_bytes=settings.max_result_bytes,
+            memory_bytes=settings.query_memory,
+            memory_copy=memory_copy,
+            unsandboxed=settings.unsandboxed,
+        )
+
     def start(self) -> None:
-        for _ in range(self._size):
-            self._idle.put(self._spawn())
+        """Start every query process and wait until each is ready; raise QueryFailed if one cannot start."""
+        leases = [_Lease(self._spawn()) for _ in range(self._size)]
+        try:
+            for lease in leases:
+                self._make_ready(lease)
+        except QueryError:
+            self.close()
+            raise
+        log.info("%d query process(es) ready", self._size)
+        for lease in leases:
+            self._idle.put(lease.slot)
 
     def close(self) -> None:
         """Stop every query process, busy or idle."""
         with self._lock:
             self._closed = True
-            slots = list(self._all)
-            self._all.clear()
+            slots = list(self._slots)
+            self._slots.clear()
         for slot in slots:
             _stop(slot)
 
     def alive(self) -> bool:
+        """Every query process is running."""
+        stats = self.stats()
+        return not self._closed and stats.alive == stats.size
+
+    def stats(self) -> PoolStats:
+        """Counts of processes and queries; never waits for a query process (safe on an event loop)."""
         with self._lock:
-            return not self._closed and len(self._all) == self._size
+            slots = list(self._slots)
+            busy, waiting = self._busy, self._waiting
+        return PoolStats(size=self._size, alive=_count_running(slots), busy=busy, waiting=waiting)
 
     def run(self, job: QueryJob) -> QueryResult:
         """Run one query in a free query process; raise a QueryError subclass when it cannot be answered.
 
-        Waiting for a free process and running the query are each bounded by the query timeout.
+        Waiting for a free process is bounded by `queue_timeout`, running the query by `timeout`.
         """
+        lease = _Lease(self._take())
         try:
-            slot = self._idle.get(timeout=self._timeout)
+            outcome = self._exchange(lease, job)
+        finally:
+            self._give_back(lease.slot)
+        if outcome[0] == "error":
+            log.error("query failed (%s): %.200r", outcome[1], job.query)
+        return result_or_raise(outcome, memory_bytes=self._memory_bytes)
+
+    def _take(self) -> _Slot:
+        with self._lock:
+            self._waiting += 1
+        try:
+            slot = self._idle.get(timeout=self._queue_timeout)
         except queue.Empty:
-            raise PoolBusy("all query processes stayed busy") from None
+            raise PoolBusy(f"every query process stayed busy for {self._queue_timeout:g} s") from None
+        finally:
+            with self._lock:
+                self._waiting -= 1
+        with self._lock:
+            self._busy += 1
+        return slot
+
+    def _give_back(self, slot: _Slot) -> None:
+        with self._lock:
+            self._busy -= 1
+            closed = self._closed
+        if closed:
+            _stop(slot)
+        else:
+            self._idle.put(slot)
+
+    def _exchange(self, lease: _Lease, job: QueryJob) -> tuple[str, object]:
+        self._send(lease, job)
         started = time.monotonic()
-        try:
-            slot.connection.send(job)
-            if not slot.connection.poll(self._timeout):
-                raise QueryTimeout(f"stopped after {self._timeout:g} s")
-            outcome = slot.connection.recv()
-        except QueryTimeout:
+        if not lease.slot.connection.poll(self._timeout):
             log.warning("query stopped after %.1f s: %.200r", time.monotonic() - started, job.query)
-            self._replace(slot)
-            raise
+            self._renew(lease, reason="ran past its time")
+            raise QueryTimeout(f"stopped after {self._timeout:g} s")
+        try:
+            outcome: tuple[str, object] = lease.slot.connection.recv()
         except (EOFError, OSError) as error:
-            log.error("query process %s failed: %r", slot.process.pid, error)
-            self._replace(slot)
-            raise QueryFailed("the query process failed") from error
-        self._idle.put(slot)
-        return _result_or_raise(outcome)
+            ended = lease.slot
+            self._renew(lease, reason="ended during a query")
+            raise self._ending_error(ended, job) from error
+        return outcome
+
+    def _send(self, lease: _Lease, job: QueryJob) -> None:
+        """Hand the job to a ready process; one that ended before it could read it is replaced once."""
+        for attempt in (1, 2):
+            self._make_ready(lease)
+            try:
+                lease.slot.connection.send(job)
+                return
+            except OSError as error:
+                self._renew(lease, reason="ended before it was sent a query")
+                if attempt == 2:
+                    raise QueryFailed("the query process failed") from error
+
+    def _make_ready(self, lease: _Lease) -> None:
+        """Make sure the leased process runs and has said it is ready; replace it first when it has died."""
+        if _count_running([lease.slot]) == 0:
+            self._renew(lease, reason=f"was found ended (exit code {lease.slot.process.exitcode})")
+        if lease.slot.ready:
+            return
+        connection = lease.slot.connection
+        try:
+            if not connection.poll(STARTUP_TIMEOUT):
+                raise EOFError(f"not ready within {STARTUP_TIMEOUT:g} s")
+            status, payload = connection.recv()
+        except (EOFError, OSError) as error:
+            self._renew(lease, reason=f"could not start: {error}")
+            raise QueryFailed("a query process could not start") from error
+        if status != "ready":
+            log.error("query process %s could not start: %s", lease.slot.process.pid, payload)
+            self._renew(lease, reason="could not start")
+            raise QueryFailed(f"a query process could not start: {payload}")
+        lease.slot.ready = True
+
+    def _renew(self, lease: _Lease, *, reason: str) -> None:
+        """Stop the leased process and lease a new one in its place (not yet ready)."""
+        old = lease.slot
+        log.warning("query process %s %s; starting another", old.process.pid, reason)
+        with self._lock:
+            self._slots.discard(old)
+            closed = self._closed
+        _stop(old)
+        if closed:
+            raise QueryFailed("the server is shutting down")
+        lease.slot = self._spawn()
 
     def _spawn(self) -> _Slot:
+        from mitigraph.query_process import serve_queries
+
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(
-            target=_serve_queries,
-            args=(str(self._store_dir), child_end, self._max_result_bytes, self._memory_copy),
+            target=serve_queries,
+            args=(str(self._store_dir), child_end, self._limits),
             name="mitigraph-query",
             daemon=True,
         )
@@ -157,125 +293,34 @@ class QueryPool:
         child_end.close()
         slot = _Slot(process=process, connection=parent_end)
         with self._lock:
-            self._all.add(slot)
+            self._slots.add(slot)
         return slot
 
-    def _replace(self, slot: _Slot) -> None:
-        with self._lock:
-            self._all.discard(slot)
-            closed = self._closed
-        _stop(slot)
-        if not closed:
-            self._idle.put(self._spawn())
+    def _ending_error(self, slot: _Slot, job: QueryJob) -> QueryError:
+        """What a query process's death during a query means for the user, by how it ended."""
+        code = slot.process.exitcode
+        log.warning("query process %s ended with %s during %.200r", slot.process.pid, code, job.query)
+        if self._closed:
+            return QueryFailed("the server is shutting down")
+        if code == -signal.SIGSEGV:
+            return QueryRejected(
+                "the query nests or chains too deeply for the engine to evaluate; simplify it"
+            )
+        if code in (-signal.SIGABRT, -signal.SIGKILL):
+            return QueryOutOfMemory(out_of_memory_message(self._memory_bytes))
+        return QueryFailed("the query process failed")
 
 
 def _stop(slot: _Slot) -> None:
     slot.process.kill()
-    slot.process.join(timeout=5)
+    slot.process.join(timeout=STOP_TIMEOUT)
     slot.connection.close()
 
 
-def _result_or_raise(outcome: tuple[str, object]) -> QueryResult:
-    status, payload = outcome
-    if status == "ok":
-        assert isinstance(payload, QueryResult)
-        return payload
-    if status == "syntax":
-        raise QuerySyntaxError(str(payload))
-    if status == "not_acceptable":
-        raise NoAcceptableFormat("graph" if payload == "graph" else "solutions")
-    if status == "too_large":
-        raise ResultTooLarge(str(payload))
-    raise QueryFailed("the query failed")
-
-
-# ---------------------------------------------------------------- inside a query process
-
-
-class _ResultTooLargeSignal(Exception):
-    pass
-
-
-class _LimitedBuffer:
-    """A write target for Oxigraph's serialisers that stops the query once the result passes `limit`."""
-
-    def __init__(self, limit: int) -> None:
-        self._limit = limit
-        self._size = 0
-        self._chunks: list[bytes] = []
-
-    def write(self, chunk: bytes) -> int:
-        self._size += len(chunk)
-        if self._size > self._limit:
-            raise _ResultTooLargeSignal()
-        self._chunks.append(bytes(chunk))
-        return len(chunk)
-
-    def flush(self) -> None:
-        """Serialisers may flush; everything is kept in memory until the query ends."""
-
-    def getvalue(self) -> bytes:
-        return b"".join(self._chunks)
-
-
-def _serve_queries(store_dir: str, connection: Connection, max_result_bytes: int, memory_copy: bool) -> None:
-    """The loop of one query process: receive a job, answer it, until the web worker goes away."""
-    from pyoxigraph import Store
-
-    serving = _ServingStore(Store.read_only(store_dir))
-    if memory_copy:
-        threading.Thread(target=serving.load_into_memory, name="memory-copy", daemon=True).start()
-    while True:
-        try:
-            job = connection.recv()
-        except (EOFError, OSError):
-            return
-        connection.send(_answer(serving.current, job, max_result_bytes))
-
-
-class _ServingStore:
-    """The store a query process answers from: the read-only on-disk store at once, then a memory copy.
-
-    Oxigraph answers 2-6x faster from memory than from its on-disk store, but copying a large store takes
-    seconds; answering from disk meanwhile keeps start-up fast.
-    """
-
-    def __init__(self, on_disk: object) -> None:
-        self.current = on_disk
-
-    def load_into_memory(self) -> None:
-        from pyoxigraph import RdfFormat, Store
-
-        started = time.monotonic()
-        copy = Store()
-        copy.bulk_load(self.current.dump(format=RdfFormat.N_QUADS), format=RdfFormat.N_QUADS)  # type: ignore[attr-defined]
-        self.current = copy
-        log.info(
-            "query process %d answers from memory (copied in %.1f s)", os.getpid(), time.monotonic() - started
-        )
-
-
-def _answer(store: object, job: QueryJob, max_result_bytes: int) -> tuple[str, object]:
-    from pyoxigraph import QueryResultsFormat, QueryTriples, RdfFormat
-
+def _count_running(slots: list[_Slot]) -> int:
+    """How many of these processes still run, read from their sentinels (never reaps, never blocks)."""
     try:
-        results = store.query(job.query)  # type: ignore[attr-defined]
-        kind: ResultKind = "graph" if isinstance(results, QueryTriples) else "solutions"
-        format_name = job.graph_format if kind == "graph" else job.solutions_format
-        if format_name is None:
-            return ("not_acceptable", kind)
-        result_format = getattr(RdfFormat if kind == "graph" else QueryResultsFormat, format_name)
-        buffer = _LimitedBuffer(max_result_bytes)
-        results.serialize(buffer, format=result_format)
-        return ("ok", QueryResult(body=buffer.getvalue(), kind=kind))
-    except SyntaxError as error:
-        return ("syntax", str(error))
-    except _ResultTooLargeSignal:
-        return ("too_large", f"the result is larger than {max_result_bytes} bytes")
-    except Exception as error:
-        if isinstance(error.__context__, _ResultTooLargeSignal) or isinstance(
-            error.__cause__, _ResultTooLargeSignal
-        ):
-            return ("too_large", f"the result is larger than {max_result_bytes} bytes")
-        log.exception("query failed: %.200r", job.query)
-        return ("error", type(error).__name__)
+        ended = wait([slot.process.sentinel for slot in slots], timeout=0)
+    except (OSError, ValueError):
+        return sum(slot.process.exitcode is None for slot in slots)
+    return len(slots) - len(ended)

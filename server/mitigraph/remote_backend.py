@@ -5,10 +5,10 @@ Two pieces stand in for the local ones, so the pages and `/sparql` work unchange
 - `RemoteStore` answers the part of `pyoxigraph.Store`'s read API that Mitigraph's pages use (`query` with
   prefixes and substitutions, `quads_for_pattern`, `len`) by sending SPARQL to the endpoint and reading the
   answer back into pyoxigraph objects. Substitutions become a trailing `VALUES` clause.
-- `RemoteQueryPool` has the query pool's interface (`start`, `close`, `alive`, `run`): a user's query, which
-  `/sparql` has already checked and refused as it does locally, is forwarded with the same time limit, result
-  size limit and concurrency, and the answer is passed through (or converted by Oxigraph when the endpoint
-  answered in another format than the one negotiated).
+- `RemoteQueryPool` has the query pool's interface (`start`, `close`, `alive`, `stats`, `run`): a user's
+  query, which `/sparql` has already checked and refused as it does locally, is forwarded with the same time
+  limit, result size limit and concurrency, and the answer is passed through (or converted by Oxigraph when
+  the endpoint answered in another format than the one negotiated).
 
 A query stopped here for time keeps running on the remote store unless that store has its own timeout
 (Oxigraph server: `--timeout-s`); set it to the same value.
@@ -45,6 +45,7 @@ from pyoxigraph import (
 from mitigraph.query_pool import (
     NoAcceptableFormat,
     PoolBusy,
+    PoolStats,
     QueryFailed,
     QueryJob,
     QueryPool,
@@ -190,13 +191,19 @@ def _as_query_triples(body: bytes, rdf_format: RdfFormat) -> QueryTriples:
 class RemoteQueryPool:
     """The query pool's interface over a remote endpoint: same limits, same errors, same concurrency."""
 
-    def __init__(self, endpoint_url: str, *, size: int, timeout: float, max_result_bytes: int) -> None:
+    def __init__(
+        self, endpoint_url: str, *, size: int, timeout: float, queue_timeout: float, max_result_bytes: int
+    ) -> None:
         self._endpoint_url = endpoint_url
         self._size = size
         self._timeout = timeout
+        self._queue_timeout = queue_timeout
         self._max_result_bytes = max_result_bytes
         self._slots = threading.BoundedSemaphore(size)
         self._endpoint: _Endpoint | None = None
+        self._counts = threading.Lock()
+        self._busy = 0
+        self._waiting = 0
 
     def start(self) -> None:
         self._endpoint = _Endpoint(self._endpoint_url, timeout=self._timeout)
@@ -219,14 +226,30 @@ class RemoteQueryPool:
             return False
         return self._endpoint is not None and response.status_code == 200
 
+    def stats(self) -> PoolStats:
+        """The query pool's counts, without asking the endpoint: `alive` is every slot once started."""
+        with self._counts:
+            busy, waiting = self._busy, self._waiting
+        alive = self._size if self._endpoint is not None else 0
+        return PoolStats(size=self._size, alive=alive, busy=busy, waiting=waiting)
+
     def run(self, job: QueryJob) -> QueryResult:
         if self._endpoint is None:
             raise QueryFailed("the query pool is not started")
-        if not self._slots.acquire(timeout=self._timeout):
+        with self._counts:
+            self._waiting += 1
+        acquired = self._slots.acquire(timeout=self._queue_timeout)
+        with self._counts:
+            self._waiting -= 1
+            if acquired:
+                self._busy += 1
+        if not acquired:
             raise PoolBusy("all query slots stayed busy")
         try:
             return self._forward(self._endpoint, job)
         finally:
+            with self._counts:
+                self._busy -= 1
             self._slots.release()
 
     def _forward(self, endpoint: _Endpoint, job: QueryJob) -> QueryResult:
@@ -310,6 +333,7 @@ def remote_reader_and_pool(settings: Settings) -> tuple[GraphReader, QueryPool]:
         settings.sparql_endpoint,
         size=settings.query_workers,
         timeout=settings.query_timeout,
+        queue_timeout=settings.queue_timeout,
         max_result_bytes=settings.max_result_bytes,
     )
     return GraphReader(cast(Store, store)), cast(QueryPool, pool)

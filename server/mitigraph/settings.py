@@ -7,7 +7,9 @@ once, here, with its default and its help.
 
 from __future__ import annotations
 
+import ipaddress
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -81,8 +83,8 @@ class Settings:
     query_memory: int = field(
         default=1 * GIB,
         metadata=option(
-            "Memory one query process may allocate (e.g. 1GiB, 512MiB); past it the query is stopped "
-            "(503) and the process replaced.",
+            "Memory one query process may allocate (e.g. 1GiB, 512MiB; its 128 MiB evaluation stack comes "
+            "on top); past it the query is stopped (503) and the process replaced.",
             byte_size=True,
         ),
     )
@@ -98,7 +100,9 @@ class Settings:
     )
     max_query_depth: int = field(
         default=100,
-        metadata=option("Deepest nesting of brackets and braces in a query (400 beyond)."),
+        metadata=option(
+            "Deepest nesting of brackets, braces and prefix operators (!, -, +, ^) in a query (400 beyond)."
+        ),
     )
     max_result_bytes: int = field(
         default=64 * MIB,
@@ -186,6 +190,7 @@ class Settings:
             )
         if self.store_dir is not None and self.sparql_endpoint is not None:
             raise SettingsError("use either --store or --sparql-endpoint, not both")
+        trusted_networks(self.trusted_proxies)
         missing = [str(path) for path in self.graph_files if not Path(path).is_file()]
         if missing:
             raise SettingsError(f"--graph file(s) not found: {', '.join(missing)}")
@@ -211,6 +216,22 @@ class Settings:
         if values.get("store_dir"):
             values["store_dir"] = Path(values["store_dir"])
         return cls(**values)
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_networks(proxies: Iterable[str]) -> tuple[Network, ...]:
+    """The trusted proxies as networks (an address is a network of one); SettingsError names a bad one."""
+    networks = []
+    for proxy in proxies:
+        try:
+            networks.append(ipaddress.ip_network(proxy.strip(), strict=False))
+        except ValueError as error:
+            raise SettingsError(
+                f"--trusted-proxy {proxy!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)"
+            ) from error
+    return tuple(networks)
 
 
 def option_flag(name: str) -> str:

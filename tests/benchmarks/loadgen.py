@@ -1,8 +1,11 @@
 """A bounded HTTP load generator: threads with one keep-alive httpx client each, loopback only.
 
 Every server is driven the same way: the same requests, the same concurrency, a persistent connection per
-thread. A run stops starting requests after `seconds` or `max_requests`, whichever comes first; requests
-already in flight finish (or time out) and count.
+thread. Each thread stands for its own client: it connects from its own loopback source address
+(127.0.0.2, 127.0.0.3, ...), so a server that shares its capacity fairly between clients (Mitigraph's
+per-client limits) sees eight clients at concurrency 8, as it would in production. A run stops starting
+requests after `seconds` or `max_requests`, whichever comes first; requests already in flight finish (or
+time out) and count.
 """
 
 from __future__ import annotations
@@ -17,6 +20,15 @@ from urllib.parse import urlsplit
 import httpx
 
 LOOPBACK_HOSTS = ("127.0.0.1",)
+FIRST_CLIENT_ADDRESS = 2
+"""Thread i connects from 127.0.0.(FIRST_CLIENT_ADDRESS + i)."""
+
+
+def client_address(index: int) -> str:
+    """The loopback source address of load thread `index`: one client per thread, all on 127.0.0.0/8."""
+    if not 0 <= index < 250:
+        raise ValueError(f"at most 250 load threads, got thread {index}")
+    return f"127.0.0.{FIRST_CLIENT_ADDRESS + index}"
 
 
 @dataclass(frozen=True)
@@ -99,8 +111,9 @@ def run_load(
             issued[0] += 1
             return True
 
-    def worker() -> None:
-        with httpx.Client(timeout=request_timeout, trust_env=False) as client:
+    def worker(index: int) -> None:
+        transport = httpx.HTTPTransport(local_address=client_address(index))
+        with httpx.Client(timeout=request_timeout, trust_env=False, transport=transport) as client:
             while take_ticket():
                 began = time.perf_counter()
                 try:
@@ -112,7 +125,7 @@ def run_load(
                 with lock:
                     (latencies.append(took) if ok else failures.append(detail))
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    threads = [threading.Thread(target=worker, args=(index,), daemon=True) for index in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,4 +1,7 @@
-"""`mitigraph query`: SPARQL over the project graph with our prefixes, as a table, JSON or CSV."""
+"""`mitigraph query`: SPARQL over the project graph with our prefixes, as a table, JSON or CSV.
+
+Refused and unanswerable queries exit 2 with one line; the sandbox the query runs in is proven in
+tests/server/test_sandbox.py."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
@@ -101,3 +105,37 @@ def test_a_graph_has_no_csv_form() -> None:
     code, _, err = query("--format", "csv", "CONSTRUCT WHERE { ?s a mg:Limitation }")
     assert code == 2
     assert "use --format table" in err
+
+
+def one_line_error(err: str) -> str:
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("query_text", "expected"),
+    [
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SERVICE is not allowed"),
+        ("SELECT * WHERE { SERVICE <http://no-such-host.invalid/> { ?s ?p ?o } }", "SERVICE is not allowed"),
+        ("SELECT*WHERE{SERVICESILENT<http://127.0.0.1:9/>{?s ?p ?o}}", "SERVICE is not allowed"),
+        ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "FROM is not allowed"),
+        ("LOAD <file:///etc/passwd>", "LOAD is not allowed"),
+        ("INSERT DATA { <urn:x:a> <urn:x:b> 'c' }", "SPARQL Update (INSERT) is not allowed"),
+        ("SELECT * WHERE { FILTER(" + "(" * 500 + "1" + ")" * 500 + ") }", "(--max-query-depth)"),
+        ("SELECT * WHERE { ?s ?p ?o FILTER(<urn:x:f>(?o)) }", "<urn:x:f> is not supported"),
+    ],
+    ids=["service", "unresolvable host", "glued", "from", "load", "update", "deep", "unknown function"],
+)
+def test_refused_and_unanswerable_queries_exit_2_with_one_line(query_text: str, expected: str) -> None:
+    code, out, err = query(query_text)
+    assert code == 2
+    assert out == ""
+    assert expected in one_line_error(err)
+
+
+def test_a_malformed_query_is_one_line() -> None:
+    code, _, err = query("SELECT ?m WHERE { ?m a mg:Mitigation")
+    assert code == 2
+    assert one_line_error(err).startswith("error: malformed SPARQL query: error at 1:")

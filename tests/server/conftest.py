@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from listening import Listener, listening
 from serving import RunningServer, running_server
 
 
@@ -37,3 +38,10 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
 def client(server: RunningServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=30.0) as http:
         yield http
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    """A loopback listener that counts connections (see listening.py)."""
+    with listening() as record:
+        yield record

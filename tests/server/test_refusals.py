@@ -1,15 +1,18 @@
-"""A public read-only endpoint refuses updates and anything that reads a URL or a file, before it runs."""
+"""A public read-only endpoint refuses updates, anything that reads a URL or a file, and nesting too deep
+for the engine, before a query process sees the query; the refusal reads any text in linear time."""
 
 from __future__ import annotations
 
 import socket
-import socketserver
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable
 
 import httpx
 import pytest
+from listening import Listener
+from serving import RunningServer
+
+from mitigraph.query_guard import refusal_for
 
 COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 PLANTED = "ASK { <urn:x:planted> ?p ?o }"
@@ -27,33 +30,6 @@ UPDATES = [
     "ADD DEFAULT TO <urn:x:g>",
     "insert data { <urn:x:planted> <urn:x:p> 'lower case' }",
 ]
-
-
-@dataclass
-class Listener:
-    """A TCP listener on 127.0.0.1 that counts every connection made to it."""
-
-    port: int
-    connections: list[str] = field(default_factory=list)
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    record = Listener(port=0)
-
-    class Count(socketserver.BaseRequestHandler):
-        def handle(self) -> None:
-            record.connections.append(self.client_address[0])
-
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Count) as tcp:
-        record.port = tcp.server_address[1]
-        thread = threading.Thread(target=tcp.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        thread.start()
-        try:
-            yield record
-        finally:
-            tcp.shutdown()
-            thread.join(timeout=5)
 
 
 def test_the_listener_notices_a_connection(listener: Listener) -> None:
@@ -189,3 +165,111 @@ def test_a_huge_body_is_refused_before_it_is_read(client: httpx.Client) -> None:
         "/sparql", content=b"#" * (4 * 1024 * 1024), headers={"Content-Type": "application/sparql-query"}
     )
     assert response.status_code == 413
+
+
+def smuggled_spellings(port: int) -> list[str]:
+    """SERVICE as Oxigraph reads it, in spellings a scan that only looks for the bare keyword misses."""
+    here = f"http://127.0.0.1:{port}/"
+    return [
+        f"SELECT*WHERE{{SERVICESILENT<{here}>{{?s ?p ?o}}}}",
+        f"SELECT * WHERE {{ ?s ?p trueSERVICE<{here}>{{}} }}",
+        f"SELECT * WHERE {{ BIND(<{here}> AS ?s) FILTER(1<'a')SERVICE?s#>\n{{?a ?b ?c}} }}",
+        f"SELECT * WHERE {{ BIND(<{here}> AS ?s) FILTER <urn:x:f>(?s<'a')SERVICE?s#>\n{{}} }}",
+        f"PREFIX : <{here}> SELECT * WHERE {{ service:x {{ ?s ?p ?o }} }}",
+        f"PREFIX : <{here}> SELECT * WHERE {{ ?a ?b ?c SERVICEsilent:x {{ ?s ?p ?o }} }}",
+        f"SELECT*FROMNAMED<{here}x>WHERE{{}}",
+    ]
+
+
+def test_spellings_oxigraph_reads_as_service_are_400_and_nothing_calls_out(
+    client: httpx.Client, listener: Listener
+) -> None:
+    for query in smuggled_spellings(listener.port):
+        response = client.post("/sparql", data={"query": query})
+        assert response.status_code == 400, (query, response.text)
+        assert "is not allowed here" in response.text
+    assert listener.connections == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { ?s <http://www.w3.org/ns/sparql-service-description#endpoint> ?o }",
+        "SELECT * WHERE { ?s ?p ?o FILTER(?o != <https://example.org/from/load/service>) }",
+        "SELECT * WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?o), 'service')) } LIMIT 1",
+        "SELECT * WHERE { ?s ?p ?o FILTER(?o IN (<https://example.org/with>, <urn:x:insert>)) } LIMIT 1",
+        "SELECT * WHERE { ?s ?p ?o FILTER(?o < 'SERVICE') } LIMIT 1",
+    ],
+)
+def test_keyword_like_text_in_iris_and_expressions_is_not_refused(client: httpx.Client, query: str) -> None:
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 200, response.text
+
+
+def nested(depth: int) -> str:
+    return "SELECT * WHERE { FILTER(" + "(" * depth + "true" + ")" * depth + ") }"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        nested(150),
+        nested(100_000),
+        "SELECT * WHERE {" + "{" * 120 + "}" * 120 + "}",
+        "SELECT * WHERE { ?s ?p " + "[ ?q " * 120 + "1" + " ]" * 120 + " }",
+        "SELECT * WHERE { FILTER(" + "!" * 200_000 + "true) }",
+    ],
+    ids=["150 parentheses", "100000 parentheses", "braces", "blank nodes", "200000 negations"],
+)
+def test_nesting_past_the_limit_is_400_naming_the_option(client: httpx.Client, query: str) -> None:
+    response = client.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400, response.text
+    assert "deep" in response.text and "--max-query-depth" in response.text
+
+
+def test_nesting_within_the_limit_is_answered(client: httpx.Client) -> None:
+    response = client.get("/sparql", params={"query": nested(90)})
+    assert response.status_code == 200, response.text
+
+
+def test_the_depth_limit_is_an_option(start_server: Callable[..., RunningServer]) -> None:
+    shallow = start_server("--max-query-depth", "5", "--workers", "1")
+    response = httpx.get(shallow.sparql, params={"query": nested(10)}, timeout=30)
+    assert response.status_code == 400
+    assert "the most this endpoint evaluates is 5 (--max-query-depth)" in response.text
+
+
+QUERY_BYTES = 256 * 1024
+ADVERSARIAL_UNITS = [
+    "'",
+    '"',
+    "'''a",
+    "<",
+    "<a",
+    "\\",
+    "\\u0053",
+    "\\U00000028",
+    "_:",
+    "?",
+    "(",
+    "(a",
+    "!",
+    "''a",
+    "<'",
+    "a.",
+    "a:\\",
+    "@a-",
+    "#\\u",
+    "1<",
+]
+"""Runs of what a tokenizer must decide on: quotes that may open strings, `<` that may open IRIs,
+escapes, names, brackets. A scan that tries a token again from the next character is quadratic on them."""
+
+
+@pytest.mark.parametrize("unit", ADVERSARIAL_UNITS)
+def test_the_refusal_layer_reads_256_kib_of_adversarial_text_in_linear_time(unit: str) -> None:
+    text = (unit * (QUERY_BYTES // len(unit) + 1))[:QUERY_BYTES]
+    for candidate in (text, "'" + text, "'''" + text, "<" + text):
+        started = time.process_time()
+        refusal_for(candidate, max_depth=100)
+        assert time.process_time() - started < 1.0, f"{unit!r} took too long"

@@ -18,6 +18,7 @@ import click
 from mitigraph.commands.options import settings_from_options, settings_options
 from mitigraph.commands.validate import report_as_text
 from mitigraph.loader import GraphLoadError
+from mitigraph.sandbox import SandboxUnavailable, start_up_notice
 from mitigraph.settings import Settings
 from mitigraph.site_cache import SiteCacheError, read_metadata, site_cache_dir, usable_site_cache
 from mitigraph.store import GraphInvalid, GraphReader, StoreError, open_read_only, served_store_dir
@@ -39,6 +40,8 @@ def command(**options: object) -> None:
     settings = settings_from_options(options, public_url=public_url)
     previous_handler = signal.signal(signal.SIGTERM, _stop_requested)
     try:
+        for line in start_up_notice(settings):
+            click.echo(line, err=True)
         with _served(settings) as (served, site_cache):
             _run(served, site_cache=site_cache)
     except _StopRequested:
@@ -47,7 +50,7 @@ def command(**options: object) -> None:
         click.echo(report_as_text(error.report, loaded=error.loaded, base=settings.base), err=True)
         click.echo("Not serving: fix the violations above first.", err=True)
         raise SystemExit(1) from error
-    except (GraphLoadError, StoreError, SiteCacheError) as error:
+    except (GraphLoadError, StoreError, SiteCacheError, SandboxUnavailable) as error:
         click.echo(f"error: {error}", err=True)
         raise SystemExit(2) from error
     finally:
@@ -93,10 +96,16 @@ def _run(settings: Settings, *, site_cache: Path) -> None:
 
     A single-worker uvicorn re-raises the signal it caught once it has shut down; SIGTERM then reaches
     `_stop_requested`, which unwinds to `command` instead of ending the process before the store is removed.
+
+    Connections are uvicorn's HTTP protocol with header, body and idle timeouts and a bound on the request
+    head (mitigraph.web.connections); `limit_concurrency` caps the open connections of each worker (one
+    more than max_connections, as uvicorn counts the connection asking). uvicorn's own reading of
+    X-Forwarded-For is off: the fair share reads it, and only from --trusted-proxy peers. No WebSockets.
     """
     import uvicorn
 
     from mitigraph.web.app import SETTINGS_VARIABLE, SITE_CACHE_VARIABLE
+    from mitigraph.web.connections import head_limit, protocol_factory
 
     os.environ[SETTINGS_VARIABLE] = settings.to_json()
     os.environ[SITE_CACHE_VARIABLE] = str(site_cache)
@@ -112,4 +121,14 @@ def _run(settings: Settings, *, site_cache: Path) -> None:
         access_log=settings.access_log,
         timeout_graceful_shutdown=max(5, int(settings.query_timeout) + 1),
         log_level="info",
+        http=protocol_factory(  # type: ignore[arg-type]  # uvicorn calls it like its protocol classes
+            header_timeout=settings.header_timeout,
+            body_timeout=settings.body_timeout,
+            keep_alive_timeout=settings.keep_alive_timeout,
+            max_head_bytes=head_limit(settings.max_query_bytes),
+        ),
+        limit_concurrency=settings.max_connections + 1,
+        proxy_headers=False,
+        ws="none",
+        server_header=False,
     )

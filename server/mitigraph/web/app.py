@@ -14,26 +14,31 @@ import os
 import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from a2wsgi import WSGIMiddleware
 from anyio import to_thread
-from fastapi import APIRouter, FastAPI, Request, Response
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi import APIRouter, FastAPI, Response
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, VOID
 from rdflib_endpoint.utils import QueryExample
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mitigraph import __version__
 from mitigraph.examples import ExampleQuery, example_queries
 from mitigraph.namespaces import SD
-from mitigraph.query_pool import QueryPool
+from mitigraph.query_pool import PoolStats, QueryPool
 from mitigraph.settings import Settings, SettingsError
 from mitigraph.site_cache import read_site_cache, site_cache_dir
 from mitigraph.store import GraphReader, open_read_only
+from mitigraph.web.errors import install_error_handlers, refuse_other_methods
 from mitigraph.web.pages import create_pages_app
-from mitigraph.web.sparql import Landing, ProtocolError, protocol_error_response, sparql_router
+from mitigraph.web.sparql import QUERY_METHODS, Landing, sparql_router
 
 SETTINGS_VARIABLE = "MITIGRAPH_SETTINGS"
 """The environment variable through which `mitigraph serve` hands its Settings (as JSON) to each worker."""
@@ -54,6 +59,12 @@ GRAPH_FORMATS = ("Turtle", "JSON-LD", "N-Triples", "RDF_XML")
 log = logging.getLogger(__name__)
 
 
+HEALTH_HEADERS = {"Cache-Control": "no-store"}
+HEALTH_METHODS = ("GET", "HEAD")
+CORS_DOCUMENT_PREFIXES = ("/id/", "/download/")
+CORS_DOCUMENTS = ("/context.jsonld",)
+CORS_REQUEST_HEADERS = ("Accept", "Content-Type")
+CORS_MAX_AGE_SECONDS = 600
 QUERY_STORE_MEMORY = "in-memory copies"
 QUERY_STORE_DISK = "on-disk store"
 QUERY_STORE_REMOTE = "remote endpoint"
@@ -79,33 +90,36 @@ def create_app(settings: Settings, *, site_cache: Path | None = None) -> FastAPI
         reader = GraphReader(open_read_only(settings.store_dir))
         cache = read_site_cache(site_cache or site_cache_dir(settings.store_dir), base=settings.base)
         memory_copy = copies_into_memory(settings, triples=cache.metadata.triples)
-        pool = QueryPool(
-            settings.store_dir,
-            size=settings.query_workers,
-            timeout=settings.query_timeout,
-            max_result_bytes=settings.max_result_bytes,
-            memory_copy=memory_copy,
-        )
+        pool = QueryPool.from_settings(settings.store_dir, settings, memory_copy=memory_copy)
         query_store = QUERY_STORE_MEMORY if memory_copy else QUERY_STORE_DISK
+
+    lifecycle = PoolLifecycle()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await to_thread.run_sync(pool.start)
+        lifecycle.started = True
         try:
             yield
         finally:
+            lifecycle.started = False
             await to_thread.run_sync(pool.close)
 
     app = FastAPI(
         title=TITLE, version=__version__, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
     )
-    app.add_exception_handler(ProtocolError, protocol_error_response)
-    app.add_exception_handler(Exception, opaque_error_response)
+    pages = create_pages_app(settings, reader, cache=cache)
+    install_error_handlers(app, pages=pages)
+    app.add_middleware(ReadOnlyCORS)
     landing = build_landing(settings, examples=example_queries(), triples=cache.metadata.triples)
     app.include_router(sparql_router(settings=settings, pool=pool, landing=landing))
-    app.include_router(health_router(pool, query_store=query_store, triples=cache.metadata.triples))
+    app.include_router(
+        health_router(pool, lifecycle=lifecycle, query_store=query_store, triples=cache.metadata.triples)
+    )
+    refuse_other_methods(app, ("/sparql", "/sparql/"), allow=QUERY_METHODS)
+    refuse_other_methods(app, ("/health",), allow=HEALTH_METHODS)
     app.mount(YASGUI_URL_PATH, StaticFiles(directory=YASGUI_DIR), name="yasgui")
-    app.mount("/", WSGIMiddleware(create_pages_app(settings, reader, cache=cache)))  # type: ignore[arg-type]
+    app.mount("/", WSGIMiddleware(pages))  # type: ignore[arg-type]
     return app
 
 
@@ -132,25 +146,93 @@ def app_from_environment() -> FastAPI:
     return create_app(Settings.from_json(settings_json), site_cache=Path(site_cache) if site_cache else None)
 
 
-def opaque_error_response(request: Request, error: Exception) -> Response:
-    """Unknown errors are logged with their traceback and answered without any detail."""
-    log.error("unexpected error answering %s %s", request.method, request.url.path, exc_info=error)
-    return PlainTextResponse("internal server error; it has been logged\n", status_code=500)
+@dataclass
+class PoolLifecycle:
+    """Whether this worker's query pool has been started (and not yet closed), as /health reports it."""
+
+    started: bool = False
 
 
-def health_router(pool: QueryPool, *, query_store: str, triples: int) -> APIRouter:
-    """`/health`: readiness, and what an operator sizing the machine wants to know (what queries read)."""
+class ReportingPool(Protocol):
+    """What /health needs of a query pool (the local one or the remote endpoint's)."""
+
+    def stats(self) -> PoolStats: ...
+
+
+def health_router(
+    pool: ReportingPool, *, lifecycle: PoolLifecycle, query_store: str, triples: int
+) -> APIRouter:
+    """`/health`: readiness, the state of this worker's query processes, and what an operator sizing the
+    machine wants to know (what queries read).
+
+    The handler is `async def` and only reads the pool's counters, so it runs on the event loop: it never
+    waits in the threadpool behind requests that wait for a query process. Each web worker has its own pool;
+    the answer describes the pool of the worker that answered.
+    """
     router = APIRouter()
     detail = {"version": __version__, "query_store": query_store, "triples": triples}
 
-    def health() -> Response:
-        """Ready when the query processes are up; load balancers and the tests poll this."""
-        if not pool.alive():
-            return JSONResponse({"status": "starting"}, status_code=503)
-        return JSONResponse({"status": "ok", **detail})
+    async def health() -> Response:
+        stats = pool.stats() if lifecycle.started else None
+        status, code = pool_status(stats)
+        report: dict[str, object] = {"status": status, **detail}
+        if stats is not None:
+            report["query_processes"] = {
+                "size": stats.size,
+                "alive": stats.alive,
+                "busy": stats.busy,
+                "waiting": stats.waiting,
+            }
+        return JSONResponse(report, status_code=code, headers=HEALTH_HEADERS)
 
-    router.add_api_route("/health", health, methods=["GET"], include_in_schema=False)
+    router.add_api_route("/health", health, methods=list(HEALTH_METHODS), include_in_schema=False)
     return router
+
+
+def pool_status(stats: PoolStats | None) -> tuple[str, int]:
+    """What /health says (and its status code) of a pool: None before it has started.
+
+    `ok` (200) while a query can be served; `starting` before the pool is up and `degraded` with no query
+    process alive (503, so a load balancer sends no one here).
+    """
+    if stats is None:
+        return "starting", 503
+    if stats.alive == 0:
+        return "degraded", 503
+    return "ok", 200
+
+
+class ReadOnlyCORS:
+    """CORS for the read-only resources, so browser apps on other origins (YASGUI elsewhere, Comunica, a
+    notebook) can read them: `/sparql` (GET, HEAD, POST), `/id/...`, `/download/...` and `/context.jsonld`
+    (GET, HEAD). Starlette's CORSMiddleware answers preflights and adds `Access-Control-Allow-Origin: *`;
+    this only chooses, by path, which of its two configurations applies (the pages get none).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+        self._sparql = _cors(app, methods=("GET", "HEAD", "POST"))
+        self._documents = _cors(app, methods=("GET", "HEAD"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "") if scope["type"] == "http" else ""
+        if path in ("/sparql", "/sparql/"):
+            await self._sparql(scope, receive, send)
+        elif path.startswith(CORS_DOCUMENT_PREFIXES) or path in CORS_DOCUMENTS:
+            await self._documents(scope, receive, send)
+        else:
+            await self._app(scope, receive, send)
+
+
+def _cors(app: ASGIApp, *, methods: Sequence[str]) -> CORSMiddleware:
+    return CORSMiddleware(
+        app,
+        allow_origins=["*"],
+        allow_methods=list(methods),
+        allow_headers=list(CORS_REQUEST_HEADERS),
+        expose_headers=["Retry-After"],
+        max_age=CORS_MAX_AGE_SECONDS,
+    )
 
 
 # ---------------------------------------------------------------- the landing page of /sparql

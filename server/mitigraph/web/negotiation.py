@@ -1,7 +1,8 @@
 """Content negotiation: the one function every route (SPARQL, pages, downloads) uses to pick a media type.
 
-The Accept header is parsed by werkzeug (q-values, wildcards, specificity); `?format=` wins over Accept,
-as users and scripts expect when they type a URL by hand.
+The Accept header is parsed by werkzeug (q-values, wildcards, specificity; media types compared
+case-insensitively, RFC 9110 12.5.1); `?format=` wins over Accept, as users and scripts expect when they type
+a URL by hand. Errors are negotiated by the same function (`error_media_type`).
 """
 
 from __future__ import annotations
@@ -70,3 +71,22 @@ def _by_format(offers: Sequence[Offer], format_param: str) -> Offer:
         if wanted == offer.token or wanted in offer.media_types:
             return offer
     raise NotAcceptable(offers, asked=f"format={format_param}")
+
+
+ERROR_OFFERS = (
+    Offer("text/plain", token="txt"),
+    Offer("text/html", token="html", aliases=("application/xhtml+xml",)),
+)
+"""Every error, from /sparql or from the pages: plain text unless the client ranks HTML higher (a browser)."""
+
+
+def error_media_type(accept: str | None, *, format_param: str | None = None) -> str:
+    """The media type of an error response: text/html for a client that prefers it, else text/plain.
+
+    Ties go to plain text, so `*/*` (curl, scripts) and SPARQL clients that accept anything after their
+    result types get text; a client that accepts neither still gets text, the error being the answer.
+    """
+    try:
+        return negotiate(ERROR_OFFERS, accept=accept, format_param=format_param).media_type
+    except NotAcceptable:
+        return ERROR_OFFERS[0].media_type

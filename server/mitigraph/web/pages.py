@@ -71,14 +71,17 @@ def load_site(settings: Settings, reader: GraphReader, *, cache: SiteCache) -> S
 def create_pages_app(settings: Settings, reader: GraphReader, *, cache: SiteCache) -> Flask:
     """The pages app, ready to mount at "/" beside the SPARQL endpoint."""
     from flask import Flask
+    from werkzeug.exceptions import HTTPException
 
     from mitigraph.web.views import coverage, documents, downloads, entity, home, queries, search
+    from mitigraph.web.views.responses import http_error, refuse_options
 
     app = Flask(__name__, static_folder="static", template_folder="templates")
     app.extensions[SITE_KEY] = load_site(settings, reader, cache=cache)
     for module in (home, entity, search, coverage, queries, downloads, documents):
         app.register_blueprint(module.blueprint)
-    app.register_error_handler(404, entity.page_not_found)
+    app.before_request(refuse_options)
+    app.register_error_handler(HTTPException, http_error)
     return app
 
 

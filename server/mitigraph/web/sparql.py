@@ -1,9 +1,12 @@
 """The SPARQL 1.1 Protocol at `/sparql`: queries go to Oxigraph, in the query pool, never to rdflib.
 
-GET `?query=`, POST a form, or POST `application/sparql-query`. Everything that can be refused is refused
-before a query process sees the query: updates (403), SERVICE/FROM/LOAD and protocol dataset parameters
-(400), oversized text (413). A plain GET without a query shows YASGUI to a browser and the service
-description to anything else. Handlers are plain `def`, so FastAPI runs them in its threadpool.
+GET (or HEAD) `?query=`, POST a form, or POST `application/sparql-query`; any other method is 405 with
+`Allow`. Everything that can be refused is refused before a query process sees the query: updates (403),
+SERVICE/FROM/LOAD and protocol dataset parameters (400), oversized text (413), a body in another media type
+or charset than UTF-8 (415; media types and their parameters are read case-insensitively, RFC 9110 8.3.1),
+a client past its fair share (429, mitigraph.web.fairness). A plain GET without a query shows YASGUI to a
+browser and the service description to anything else. Handlers are plain `def`, so FastAPI runs them in its
+threadpool.
 
 Results are negotiated by Accept alone: the protocol defines no `format` parameter, and clients such as
 SPARQLWrapper send `format=`/`output=` with other endpoints' meanings, so those parameters are ignored.
@@ -11,28 +14,37 @@ SPARQLWrapper send `format=`/`output=` with other endpoints' meanings, so those 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import PlainTextResponse
-from werkzeug.http import parse_options_header
 
+from mitigraph.query_guard import refusal_for
 from mitigraph.query_pool import (
     NoAcceptableFormat,
     PoolBusy,
     QueryFailed,
     QueryJob,
+    QueryOutOfMemory,
     QueryPool,
+    QueryRejected,
     QuerySyntaxError,
     QueryTimeout,
     ResultTooLarge,
 )
-from mitigraph.settings import Settings
+from mitigraph.settings import Settings, trusted_networks
+from mitigraph.web.fairness import ClientLimitReached, FairShare, Shares, client_of
 from mitigraph.web.negotiation import NotAcceptable, Offer, negotiate
-from mitigraph.web.refusals import refusal_for
+from mitigraph.web.sparql_request import (
+    PROTOCOL_HEADERS,
+    ProtocolError,
+    SparqlRequest,
+    body_limit,
+    body_reader,
+    request_from_post,
+    request_from_url,
+)
 
 SOLUTION_OFFERS = (
     Offer("application/sparql-results+json", token="json", aliases=("application/json",)),
@@ -66,50 +78,8 @@ LANDING_OFFERS = (
     Offer("text/html", token="html", aliases=("application/xhtml+xml",)),
 )
 """A GET without a query: the service description by default, YASGUI when the client prefers HTML."""
-DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
-MAX_FORM_FIELDS = 32
-PROTOCOL_HEADERS = {"Vary": "Accept"}
-
-
-class ProtocolError(Exception):
-    """A request the endpoint answers with an error status and a message meant for the user."""
-
-    def __init__(self, status: int, message: str, *, retry_after: int | None = None) -> None:
-        self.status = status
-        self.message = message
-        self.retry_after = retry_after
-        super().__init__(message)
-
-
-def protocol_error_response(_request: Request, error: Exception) -> Response:
-    """The plain-text answer to a ProtocolError (a FastAPI exception handler)."""
-    assert isinstance(error, ProtocolError)
-    headers = dict(PROTOCOL_HEADERS)
-    if error.retry_after is not None:
-        headers["Retry-After"] = str(error.retry_after)
-    return PlainTextResponse(error.message + "\n", status_code=error.status, headers=headers)
-
-
-@dataclass(frozen=True)
-class SparqlRequest:
-    """What a protocol request asks, whichever way it came (URL, form or body)."""
-
-    queries: tuple[str, ...]
-    update: bool
-    dataset_parameters: tuple[str, ...]
-
-    @classmethod
-    def from_parameters(
-        cls, parameters: Mapping[str, Sequence[str]], *, body_query: str | None = None
-    ) -> SparqlRequest:
-        queries = tuple(parameters.get("query", ()))
-        if body_query is not None:
-            queries = (*queries, body_query)
-        return cls(
-            queries=queries,
-            update="update" in parameters,
-            dataset_parameters=tuple(name for name in DATASET_PARAMETERS if name in parameters),
-        )
+QUERY_METHODS = ("GET", "HEAD", "POST")
+"""What /sparql answers; any other method gets 405 naming these in `Allow`."""
 
 
 @dataclass(frozen=True)
@@ -122,19 +92,30 @@ class Landing:
 
 
 def sparql_router(*, settings: Settings, pool: QueryPool, landing: Landing) -> APIRouter:
-    """The `/sparql` routes (with and without a trailing slash) over the given query pool."""
+    """The `/sparql` routes (with and without a trailing slash) over the given query pool; other methods
+    than QUERY_METHODS are refused by the app (mitigraph.web.errors.refuse_other_methods).
+
+    Raises SettingsError when a trusted proxy is not an address or a network.
+    """
     router = APIRouter()
     answer = _Answerer(settings=settings, pool=pool, landing=landing)
-    read_body = _body_reader(limit=_body_limit(settings))
+    read_body = body_reader(limit=body_limit(settings))
+    trusted = trusted_networks(settings.trusted_proxies)
+
+    def client(request: Request) -> str:
+        peer = request.client.host if request.client else None
+        return client_of(peer, request.headers.getlist("x-forwarded-for"), trusted=trusted)
 
     def get_sparql(request: Request) -> Response:
-        return answer(_request_from_url(request), accept=request.headers.get("accept"))
+        return answer(request_from_url(request), accept=request.headers.get("accept"), client=client(request))
 
     def post_sparql(request: Request, body: bytes = Depends(read_body)) -> Response:
-        return answer(_request_from_post(request, body), accept=request.headers.get("accept"))
+        return answer(
+            request_from_post(request, body), accept=request.headers.get("accept"), client=client(request)
+        )
 
     for path in ("/sparql", "/sparql/"):
-        router.add_api_route(path, get_sparql, methods=["GET"], include_in_schema=False)
+        router.add_api_route(path, get_sparql, methods=["GET", "HEAD"], include_in_schema=False)
         router.add_api_route(path, post_sparql, methods=["POST"], include_in_schema=False)
     return router
 
@@ -144,8 +125,9 @@ class _Answerer:
         self._settings = settings
         self._pool = pool
         self._landing = landing
+        self._fair_share = FairShare(Shares.of(settings), query_timeout=settings.query_timeout)
 
-    def __call__(self, request: SparqlRequest, *, accept: str | None) -> Response:
+    def __call__(self, request: SparqlRequest, *, accept: str | None, client: str) -> Response:
         if request.update:
             raise ProtocolError(403, "SPARQL Update is not allowed: this endpoint is read-only")
         if not request.queries:
@@ -154,7 +136,7 @@ class _Answerer:
             raise ProtocolError(400, "give exactly one query (the request carries more than one)")
         query = request.queries[0]
         self._refuse(query, request)
-        return self._run(query, accept=accept)
+        return self._run(query, accept=accept, client=client)
 
     def _refuse(self, query: str, request: SparqlRequest) -> None:
         size = len(query.encode("utf-8"))
@@ -164,7 +146,7 @@ class _Answerer:
                 f"the query is {size} bytes long; the most this endpoint accepts is "
                 f"{self._settings.max_query_bytes}",
             )
-        refusal = refusal_for(query)
+        refusal = refusal_for(query, max_depth=self._settings.max_query_depth)
         if refusal is not None:
             raise ProtocolError(refusal.status, refusal.message)
         if request.dataset_parameters:
@@ -174,7 +156,7 @@ class _Answerer:
                 "this endpoint only queries its own graph",
             )
 
-    def _run(self, query: str, *, accept: str | None) -> Response:
+    def _run(self, query: str, *, accept: str | None, client: str) -> Response:
         solutions = _negotiated(SOLUTION_OFFERS, accept=accept)
         graph = _negotiated(GRAPH_OFFERS, accept=accept)
         if solutions is None and graph is None:
@@ -185,9 +167,16 @@ class _Answerer:
             graph_format=OXIGRAPH_FORMATS[graph.media_type] if graph else None,
         )
         try:
-            result = self._pool.run(job)
+            with self._fair_share.admitted(client):
+                result = self._pool.run(job)
+        except ClientLimitReached as error:
+            raise ProtocolError(429, str(error), retry_after=error.retry_after) from error
         except QuerySyntaxError as error:
             raise ProtocolError(400, f"malformed query: {error}") from error
+        except QueryRejected as error:
+            raise ProtocolError(400, f"the query cannot be evaluated: {error}") from error
+        except QueryOutOfMemory as error:
+            raise ProtocolError(503, str(error)) from error
         except NoAcceptableFormat as error:
             offers = GRAPH_OFFERS if error.kind == "graph" else SOLUTION_OFFERS
             raise ProtocolError(406, _not_acceptable_message(offers, accept)) from error
@@ -199,7 +188,9 @@ class _Answerer:
             ) from error
         except PoolBusy as error:
             raise ProtocolError(
-                503, "every query process is busy; try again shortly", retry_after=1
+                503,
+                f"every query process stayed busy for {self._settings.queue_timeout:g} s; try again shortly",
+                retry_after=max(1, math.ceil(self._settings.queue_timeout)),
             ) from error
         except ResultTooLarge as error:
             raise ProtocolError(
@@ -235,73 +226,3 @@ def _negotiated(offers: Sequence[Offer], *, accept: str | None) -> Offer | None:
 
 def _not_acceptable_message(offers: Sequence[Offer], accept: str | None) -> str:
     return str(NotAcceptable(offers, asked=f"Accept: {accept}"))
-
-
-def _request_from_url(request: Request) -> SparqlRequest:
-    return SparqlRequest.from_parameters(_multi(request.query_params.multi_items()))
-
-
-def _request_from_post(request: Request, body: bytes) -> SparqlRequest:
-    url_parameters = _multi(request.query_params.multi_items())
-    if not body:
-        return SparqlRequest.from_parameters(url_parameters)
-    media_type, options = parse_options_header(request.headers.get("content-type"))
-    if media_type == "application/sparql-update":
-        raise ProtocolError(403, "SPARQL Update is not allowed: this endpoint is read-only")
-    if media_type == "application/sparql-query":
-        text = _decode(body, charset=options.get("charset", "utf-8"), what="the query")
-        return SparqlRequest.from_parameters(url_parameters, body_query=text)
-    if media_type == "application/x-www-form-urlencoded":
-        return SparqlRequest.from_parameters({**url_parameters, **_form(body)})
-    raise ProtocolError(
-        415,
-        f"cannot read a body of type {media_type or '(none)'}; send the query as application/sparql-query "
-        "or as the `query` field of application/x-www-form-urlencoded",
-    )
-
-
-def _form(body: bytes) -> dict[str, list[str]]:
-    text = _decode(body, charset="utf-8", what="the form")
-    try:
-        return parse_qs(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
-    except ValueError as error:
-        raise ProtocolError(400, f"the form has more than {MAX_FORM_FIELDS} fields") from error
-
-
-def _decode(body: bytes, *, charset: str, what: str) -> str:
-    try:
-        return body.decode(charset)
-    except (LookupError, UnicodeDecodeError) as error:
-        raise ProtocolError(400, f"{what} is not valid {charset} text") from error
-
-
-def _multi(items: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for name, value in items:
-        grouped.setdefault(name, []).append(value)
-    return grouped
-
-
-def _body_limit(settings: Settings) -> int:
-    """Bytes of request body read at most: a form may percent-encode each byte of the query as three."""
-    return 3 * settings.max_query_bytes + 4096
-
-
-def _body_reader(*, limit: int) -> Callable[[Request], Any]:
-    async def read_body(request: Request) -> bytes:
-        """Read the body without blocking, and stop reading as soon as it is too large to be a query."""
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            raise ProtocolError(
-                413, f"the request body is {declared} bytes; this endpoint accepts at most {limit}"
-            )
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise ProtocolError(413, f"the request body is larger than {limit} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    return read_body

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import math
+import re
 
-from mitigraph.web.page_queries import MAX_LISTED, Link
+from werkzeug.exceptions import BadRequest
+
+from mitigraph.web.page_queries import Link
 from mitigraph.web.pages import Site
+from mitigraph.web.site_figures import CategoryNode
 
 MAX_PAGES = 20
 """Listings page through their first MAX_PAGES x MAX_LISTED entities; the SPARQL endpoint has the rest.
 
 Reaching deep into a listing means walking the index from its start, so a page number has a bound too.
 """
+_PAGE = re.compile(r"[0-9]{1,6}")
+"""A page number as typed: ASCII digits, short enough that converting it costs nothing."""
 
 
 def breadcrumb(site: Site, category: str) -> list[Link]:
@@ -23,23 +28,32 @@ def breadcrumb(site: Site, category: str) -> list[Link]:
     )
     if not chain:
         return [site.linker.link(category)]
-    return [
-        Link(iri=node.iri, label=node.name or node.code, href=site.linker.href(node.iri), notation=node.code)
-        for node in chain
-    ]
+    return [category_link(site, node) for node in chain]
+
+
+def category_link(site: Site, node: CategoryNode) -> Link:
+    """A category as every page links to it: code (when it has one), title, provisional or not."""
+    return Link(
+        iri=node.iri,
+        label=node.title,
+        href=site.linker.href(node.iri),
+        notation=node.code,
+        provisional=node.provisional,
+    )
 
 
 def page_number(raw: str | None) -> int:
-    """The `?page=` of a listing: 1 to MAX_PAGES, 1 when absent or unreadable."""
-    if raw is None or not raw.isdigit():
+    """The `?page=` of a listing, 1 when absent; raises BadRequest (400) naming the parameter otherwise.
+
+    Only ASCII digits are read (`str.isdigit` also accepts digits such as `²` that `int` cannot read), and
+    at most six of them, so no text is ever too long to convert. A number within MAX_PAGES but past the
+    listing's last page is the listing's to answer (paging.py).
+    """
+    if raw is None:
         return 1
-    return max(1, min(int(raw), MAX_PAGES))
-
-
-def page_count(total: int) -> int:
-    return max(1, min(math.ceil(total / MAX_LISTED), MAX_PAGES))
-
-
-def listing_is_cut(total: int) -> bool:
-    """Whether some of the `total` entities are past the last page a listing shows."""
-    return total > MAX_PAGES * MAX_LISTED
+    if _PAGE.fullmatch(raw) is None or not 1 <= int(raw) <= MAX_PAGES:
+        raise BadRequest(
+            f"?page= must be a whole number from 1 to {MAX_PAGES}, got {raw[:20]!r}"
+            + ("..." if len(raw) > 20 else "")
+        )
+    return int(raw)
