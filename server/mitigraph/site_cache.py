@@ -51,7 +51,10 @@ log = logging.getLogger(__name__)
 CACHE_DIR_NAME = "mitigraph-site"
 """The cache's directory inside the store directory (Oxigraph's RocksDB ignores names it did not write)."""
 METADATA_FILE = "metadata.json"
-FIGURES_FILE = "figures.pickle"
+FIGURES_LAYOUT = 2
+"""Raised whenever the figures' classes change, so a cache written by an earlier build of the same version
+is recognised as stale (its figures file has another name) rather than unpickled into missing fields."""
+FIGURES_FILE = f"figures-{FIGURES_LAYOUT}.pickle"
 DOWNLOADS_DIR = "downloads"
 
 
@@ -187,6 +190,10 @@ def read_site_cache(directory: Path, *, base: str) -> SiteCache:
     try:
         with (directory / FIGURES_FILE).open("rb") as file:
             figures = pickle.load(file)
+    except FileNotFoundError as error:
+        raise SiteCacheError(
+            f"the site cache at {directory} holds figures in an older layout; restart `mitigraph serve`"
+        ) from error
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
         raise SiteCacheError(f"unreadable site cache {directory / FIGURES_FILE}: {error}") from error
     if not isinstance(figures, SiteFigures):
@@ -219,6 +226,9 @@ def usable_site_cache(reader: GraphReader, *, own_cache: Path | None, base: str)
 
 def _unusable(directory: Path, *, base: str) -> str | None:
     try:
-        return stale_reason(read_metadata(directory), base=base)
+        reason = stale_reason(read_metadata(directory), base=base)
     except SiteCacheError as error:
         return str(error)
+    if reason is None and not (Path(directory) / FIGURES_FILE).is_file():
+        return f"its figures are in an older layout (no {FIGURES_FILE})"
+    return reason

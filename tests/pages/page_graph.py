@@ -1,4 +1,5 @@
-"""The graph the page tests serve: the fixture records, the ontology, the taxonomy and the facet values."""
+"""The graph the page tests serve: the fixture records (with the real catalogue's variations: a cut-off page,
+NIST tags, provisional categories), the ontology, the taxonomy and the facet values."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def page_graph_files() -> list[Path]:
-    return [*ontology_files(), data_dir() / "taxonomy.ttl", data_dir() / "facets.ttl", FIXTURES / "graph.ttl"]
+    return [
+        *ontology_files(),
+        data_dir() / "taxonomy.ttl",
+        data_dir() / "facets.ttl",
+        FIXTURES / "graph.ttl",
+        FIXTURES / "catalogue.ttl",
+    ]
 
 
 def serve_options(*extra: str) -> tuple[str, ...]:

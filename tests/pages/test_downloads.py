@@ -76,8 +76,8 @@ def test_csv_has_one_row_per_mitigation(client: httpx.Client) -> None:
     response = fetch(client, "mitigraph.csv")
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert len(rows) == 6
-    assert len({row["iri"] for row in rows}) == 6
+    assert len(rows) == 9
+    assert len({row["iri"] for row in rows}) == 9
     record = next(row for row in rows if row["iri"].endswith("/mitigation/fixture-page"))
     assert record == {
         "iri": "https://w3id.org/mitigraph/id/mitigation/fixture-page",

@@ -16,6 +16,7 @@ PAGES_SHOWING_THE_LABEL = [
     "/id/lifecycle-stage/deploy",
     "/search?q=output+filtering",
     "/search?q=%3Cscript%3E",
+    "/mitigations",
 ]
 
 

@@ -26,6 +26,8 @@ EVERY_KIND_OF_PAGE = [
     "/id/category/1",
     "/id/category/1.1",
     "/id/category/1.2.1",
+    "/id/category/2.2",
+    "/id/category/under-2.2--disclosure-of-how-a-system-was-evaluated-before-its-release",
     SOURCE,
     "/id/limitation/jailbreaks",
     "/id/limitation/robustness-challenges",
@@ -35,6 +37,12 @@ EVERY_KIND_OF_PAGE = [
     "/id/taxonomy",
     "/id/lifecycle-stage",
     "/id/page/fixture-page",
+    "/id/mitigation/fixture-cut-page",
+    "/id/mitigation/fixture-nist-page",
+    "/id/nist-genai-risk/information-integrity",
+    "/id/nist-actor-task/ai-deployment",
+    "/mitigations",
+    "/sources",
     "/search?q=data",
     "/coverage",
     "/queries",
@@ -160,7 +168,7 @@ def test_generic_page_shows_statements_with_labels(client: httpx.Client) -> None
 def test_home_page(client: httpx.Client) -> None:
     shown = page(client, "/")
     links = shown.link_texts()
-    assert "6 mitigations" in shown.text
+    assert "9 mitigations" in shown.text
     assert "preliminary" in shown.text
     assert "The navigator marks these fixture records as preliminary too." in shown.text
     assert "1.1 Model 3" in shown.text

@@ -33,7 +33,7 @@ def test_search_finds_categories_sources_and_limitations(client: httpx.Client) -
     assert (
         "Fixture Report on Safety Measures" in read_page(search(client, "fixture report").text).link_texts()
     )
-    assert "Training Data" in read_page(search(client, "training data").text).link_texts()
+    assert "1.1.1 Training Data" in read_page(search(client, "training data").text).link_texts()
 
 
 def test_empty_search_invites_a_query(client: httpx.Client) -> None:

@@ -11,16 +11,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
-from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Triple
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from mitigraph.namespaces import BIBO, MG, SCHEMA
 from mitigraph.store import GraphReader, Term
-
-if TYPE_CHECKING:
-    from mitigraph.web.site_figures import Taxonomy
 
 LABEL_PREDICATES: tuple[str, ...] = (
     str(RDFS.label),
@@ -31,15 +27,22 @@ LABEL_PREDICATES: tuple[str, ...] = (
 )
 """Where a label is found, best first."""
 NOTATION = str(SKOS.notation)
+PROVISIONAL = str(MG.provisional)
+PAGE_INCOMPLETE = str(MG.pageIncomplete)
+MARKERS: tuple[str, ...] = (NOTATION, PROVISIONAL, PAGE_INCOMPLETE)
+"""What a link shows besides its label: a category's code and whether it is provisional, and whether a
+record's saved navigator page was cut off."""
 LINKED_LABEL_PREDICATES: tuple[str, ...] = (str(RDFS.label), str(SKOS.prefLabel), str(DCTERMS.title))
 """The labels of linked IRIs that the RDF of an entity carries along with its own triples."""
 TEXT_PREDICATES: tuple[str, ...] = (str(DCTERMS.description), str(SKOS.definition), str(DCTERMS.abstract))
 """Where the searchable text of an entity is."""
+SHORT_TITLE_CHARACTERS = 80
+"""How much of a text stands in for a missing name (a provisional category known by its description)."""
 
 MAX_BLANK_NODE_DEPTH = 8
 """How deep the RDF of an entity follows blank nodes (author lists, reified statements)."""
-MAX_LISTED = 100
-"""Entities listed on one page before paging (members of a category, mitigations of a facet value)."""
+MAX_LISTED = 50
+"""Entities listed on one page of a listing (members of a category, search results, the catalogue)."""
 MAX_SOURCE_ITEMS = 2000
 MAX_INCOMING = 50
 MAX_LIST_LENGTH = 1000
@@ -49,6 +52,20 @@ MAX_LIST_LENGTH = 1000
 def iri_list(iris: Iterable[str]) -> str:
     """IRIs written as SPARQL terms for a VALUES clause; NamedNode checks each is a valid IRI."""
     return " ".join(str(NamedNode(iri)) for iri in iris)
+
+
+def shorten(text: str, *, limit: int = SHORT_TITLE_CHARACTERS) -> str:
+    """The start of `text` on one line, cut at a word with an ellipsis when longer than `limit`."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[:limit].rsplit(" ", 1)[0] or line[:limit]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def is_true(literals: Sequence[Term]) -> bool:
+    """Whether a boolean property is stated true (as xsd:boolean "true" or "1")."""
+    return any(isinstance(value, Literal) and value.value in ("true", "1") for value in literals)
 
 
 def readable_tail(iri: str) -> str:
@@ -68,6 +85,10 @@ class Link:
     label: str
     href: str
     notation: str = ""
+    provisional: bool = False
+    """A category learnt from imported pages, not yet confirmed (mg:provisional)."""
+    incomplete: bool = False
+    """A record whose saved navigator page was cut off (mg:pageIncomplete)."""
 
 
 class Linker:
@@ -83,25 +104,44 @@ class Linker:
         return iri
 
     def links(self, iris: Iterable[str]) -> dict[str, Link]:
-        """A Link for every IRI; each label is an index lookup, so a page of links costs microseconds."""
+        """A Link for every IRI; each label is an index lookup, so a page of links costs microseconds.
+
+        An IRI with no label and no code is named by the start of its text (a provisional category is
+        known by its description alone), looked up for those IRIs only.
+        """
         wanted = sorted(set(iris))
-        found = label_rows(self._reader, wanted, (*LABEL_PREDICATES, NOTATION)) if wanted else []
+        values = self._values(wanted, (*LABEL_PREDICATES, *MARKERS))
+        unnamed = [
+            iri for iri in wanted if not any(p in values.get(iri, {}) for p in (*LABEL_PREDICATES, NOTATION))
+        ]
+        texts = self._values(unnamed, TEXT_PREDICATES)
+        return {iri: self._link(iri, values.get(iri, {}), texts.get(iri, {})) for iri in wanted}
+
+    def _values(self, iris: Sequence[str], predicates: Sequence[str]) -> dict[str, dict[str, list[Literal]]]:
         values: dict[str, dict[str, list[Literal]]] = defaultdict(lambda: defaultdict(list))
-        for subject, predicate, value in found:
+        for subject, predicate, value in label_rows(self._reader, iris, predicates) if iris else []:
             if isinstance(value, Literal):
                 values[subject][predicate].append(value)
-        return {iri: self._link(iri, values.get(iri, {})) for iri in wanted}
+        return values
 
     def link(self, iri: str) -> Link:
         return self.links([iri])[iri]
 
-    def _link(self, iri: str, values: dict[str, list[Literal]]) -> Link:
+    def _link(self, iri: str, values: dict[str, list[Literal]], texts: dict[str, list[Literal]]) -> Link:
         notation = best_literal(values.get(NOTATION, []))
+        text = next((shorten(best_literal(texts[p])) for p in TEXT_PREDICATES if texts.get(p)), "")
         label = next(
             (best_literal(values[p]) for p in LABEL_PREDICATES if values.get(p)),
-            notation or readable_tail(iri),
+            notation or text or readable_tail(iri),
         )
-        return Link(iri=iri, label=label, href=self.href(iri), notation=notation)
+        return Link(
+            iri=iri,
+            label=label,
+            href=self.href(iri),
+            notation=notation,
+            provisional=is_true(values.get(PROVISIONAL, [])),
+            incomplete=is_true(values.get(PAGE_INCOMPLETE, [])),
+        )
 
 
 def best_literal(literals: Sequence[Literal]) -> str:
@@ -285,52 +325,31 @@ def list_members(reader: GraphReader, head: Term) -> list[str]:
     return members
 
 
+def categories_of(reader: GraphReader, mitigation: str) -> list[str]:
+    """The categories a record is classified in (one, as the shapes ask; none for a placeholder)."""
+    return [c.value for c in objects(reader, mitigation, str(MG.inCategory)) if isinstance(c, NamedNode)]
+
+
 def source_items(reader: GraphReader, source: str) -> list[tuple[str, str | None]]:
     """(mitigation, category or None) for every item the source describes, bounded."""
     cited = [s for s, _ in subjects(reader, str(MG.citedIn), source, limit=MAX_SOURCE_ITEMS)]
     listed = [v.value for v in objects(reader, source, str(MG.cites)) if isinstance(v, NamedNode)]
     items = unique([*cited, *listed])[:MAX_SOURCE_ITEMS]
-    return [
-        (item, next((c.value for c in objects(reader, item, str(MG.inCategory))), None)) for item in items
-    ]
-
-
-def members(reader: GraphReader, taxonomy: Taxonomy, category: str, *, offset: int) -> list[tuple[str, str]]:
-    """(mitigation, category) for one page of the mitigations in `category` and below, in code order.
-
-    The counts kept in the taxonomy let whole categories be skipped, so a late page costs no more than
-    an early one.
-    """
-    page: list[tuple[str, str]] = []
-    for current in sorted(taxonomy.subtree(category), key=lambda iri: code_key(taxonomy.nodes[iri].code)):
-        direct = taxonomy.nodes[current].direct
-        if offset >= direct:
-            offset -= direct
-            continue
-        wanted = MAX_LISTED - len(page)
-        page += [
-            (m, current)
-            for m, _ in subjects(reader, str(MG.inCategory), current, limit=wanted, offset=offset)
-        ]
-        offset = 0
-        if len(page) >= MAX_LISTED:
-            break
-    return page
+    return [(item, next(iter(categories_of(reader, item)), None)) for item in items]
 
 
 FACET_PREDICATES = (str(MG.lifecycleStage), str(MG.actor), str(MG.riskManagementFunction))
+NIST_PREDICATES = (str(MG.nistGenAIRisk), str(MG.nistActorTask))
+"""Tags a record carries like facets: the NIST AI 600-1 GenAI risk and the NIST AI actor task it names."""
 
 
 def facet_members(reader: GraphReader, value: str, *, offset: int) -> list[str]:
-    """One page of the mitigations tagged with the facet value."""
+    """One page of the mitigations tagged with the facet value (or NIST tag)."""
     tagged = chain.from_iterable(
         (s for s, _ in subjects(reader, predicate, value, limit=offset + MAX_LISTED))
-        for predicate in FACET_PREDICATES
+        for predicate in (*FACET_PREDICATES, *NIST_PREDICATES)
     )
     return list(islice(tagged, offset, offset + MAX_LISTED))
-
-
-# ---------------------------------------------------------------- computed once, when the app starts
 
 
 def code_key(code: str) -> tuple[tuple[int, str], ...]:

@@ -1,42 +1,65 @@
-"""What the pages show about the whole graph: the taxonomy with its counts, the home counts, the facet
-counts, the coverage matrix and the search index.
+"""What the pages show about the whole graph: the taxonomy with its members and counts, the home counts, the
+facet counts, the coverage matrix and the search index (mitigraph.web.search_index).
 
-Each is read once, when the store's site cache is written (mitigraph.site_cache), never per request.
+Each is read once, when the store's site cache is written (mitigraph.site_cache), never per request: a page
+then only slices these figures and looks up the entities it shows.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from itertools import islice
-
-from pyoxigraph import Literal
 
 from mitigraph.store import GraphReader
-from mitigraph.web.page_queries import (
-    LABEL_PREDICATES,
-    TEXT_PREDICATES,
-    best_literal,
-    code_key,
-    iri_list,
-    readable_tail,
-)
+from mitigraph.web.page_queries import code_key, readable_tail, shorten
+from mitigraph.web.search_index import SearchEntry, SearchIndex, SearchResults, read_search_index
+
+__all__ = [
+    "CategoryNode",
+    "Counts",
+    "Coverage",
+    "CoverageRow",
+    "FacetValue",
+    "SearchEntry",
+    "SearchIndex",
+    "SearchResults",
+    "Taxonomy",
+    "read_counts",
+    "read_coverage",
+    "read_facet_counts",
+    "read_search_index",
+    "read_taxonomy",
+]
 
 
 @dataclass(frozen=True)
 class CategoryNode:
     iri: str
     code: str
+    """The category's code ("1.1.3"), or "" for a provisional category learnt with no confirmed code."""
     name: str
     definition: str
     parent: str | None
     children: tuple[str, ...]
-    direct: int
-    """Mitigations classified in this very category."""
+    members: tuple[str, ...]
+    """The mitigations classified in this very category, in label order."""
     total: int
     """Mitigations in this category and every category below it."""
+    incomplete: int
+    """Of `total`, the records whose saved navigator page was cut off (mg:pageIncomplete)."""
+    provisional: bool
+    """Learnt from imported pages and not yet confirmed by the reference taxonomy (mg:provisional)."""
+
+    @property
+    def direct(self) -> int:
+        return len(self.members)
+
+    @property
+    def title(self) -> str:
+        """What pages call it: its name, else the start of its description (a provisional category may
+        have no name), never an empty string or "None"."""
+        return self.name or shorten(self.definition) or self.code or readable_tail(self.iri)
 
 
 @dataclass(frozen=True)
@@ -53,20 +76,11 @@ class Taxonomy:
             chain.append(node)
         return list(reversed(chain))
 
-    def subtree(self, iri: str) -> list[str]:
-        """The category and every category below it."""
-        found, stack = [], [iri]
-        while stack:
-            current = stack.pop()
-            if current in found:
-                continue
-            found.append(current)
-            stack.extend(self.nodes[current].children if current in self.nodes else ())
-        return found
-
-    def walk(self) -> Iterator[tuple[CategoryNode, int]]:
-        """Every category with its depth, parents before children, in code order."""
-        stack = [(iri, 0) for iri in reversed(self.roots)]
+    def walk(self, start: str | None = None) -> Iterator[tuple[CategoryNode, int]]:
+        """Every category (or `start` and those below it) with its depth, parents before children."""
+        if start is not None and start not in self.nodes:
+            return
+        stack = [(start, 0)] if start is not None else [(iri, 0) for iri in reversed(self.roots)]
         seen: set[str] = set()
         while stack:
             iri, depth = stack.pop()
@@ -77,55 +91,99 @@ class Taxonomy:
             yield node, depth
             stack.extend((child, depth + 1) for child in reversed(node.children))
 
+    def subtree(self, iri: str) -> list[str]:
+        """The category and every category below it, parents first."""
+        return [node.iri for node, _ in self.walk(iri)]
+
+    def members(self, iri: str, *, offset: int, limit: int) -> list[tuple[str, str]]:
+        """(mitigation, category) for one page of the mitigations in `iri` and below: category by
+        category in tree order, each in label order. Whole categories are skipped by their size, so a
+        late page costs no more than the first."""
+        page: list[tuple[str, str]] = []
+        for node, _ in self.walk(iri):
+            if offset >= node.direct:
+                offset -= node.direct
+                continue
+            page += [(member, node.iri) for member in node.members[offset : offset + limit - len(page)]]
+            offset = 0
+            if len(page) >= limit:
+                break
+        return page
+
 
 CATEGORIES = """
 SELECT ?c (SAMPLE(?code_) AS ?code) (SAMPLE(?name_) AS ?name) (SAMPLE(?definition_) AS ?definition)
-       (SAMPLE(?parent_) AS ?parent)
+       (SAMPLE(?parent_) AS ?parent) (SAMPLE(?provisional_) AS ?provisional)
 WHERE {
   ?c a mg:Category .
   OPTIONAL { ?c skos:notation ?code_ }
   OPTIONAL { ?c skos:prefLabel ?name_ }
   OPTIONAL { ?c skos:definition ?definition_ }
   OPTIONAL { ?c mg:subcategoryOf ?parent_ }
+  OPTIONAL { ?c mg:provisional ?provisional_ }
 } GROUP BY ?c
 """
-COUNTS_PER_CATEGORY = "SELECT ?c (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m mg:inCategory ?c } GROUP BY ?c"
+MEMBERS = """
+SELECT ?m ?c (MIN(?label_) AS ?label) WHERE { ?m mg:inCategory ?c OPTIONAL { ?m rdfs:label ?label_ } }
+GROUP BY ?m ?c
+"""
+INCOMPLETE_PER_CATEGORY = """
+SELECT ?c (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m mg:inCategory ?c ; mg:pageIncomplete true } GROUP BY ?c
+"""
 
 
 def read_taxonomy(reader: GraphReader) -> Taxonomy:
-    rows = reader.select(CATEGORIES)
-    direct = {row["c"].value: int(row["n"].value) for row in reader.select(COUNTS_PER_CATEGORY)}
-    known = {row["c"].value for row in rows}
-    parents = {
-        row["c"].value: row["parent"].value
-        for row in rows
-        if "parent" in row and row["parent"].value in known
-    }
-    codes = {row["c"].value: row["code"].value if "code" in row else "" for row in rows}
+    rows = {row["c"].value: row for row in reader.select(CATEGORIES)}
+    members = _members_by_category(reader)
+    parents = {iri: row["parent"].value for iri, row in rows.items() if row.get("parent", None) is not None}
+    parents = {iri: parent for iri, parent in parents.items() if parent in rows}
+    codes = {iri: row["code"].value if "code" in row else "" for iri, row in rows.items()}
+    names = {iri: row["name"].value if "name" in row else "" for iri, row in rows.items()}
     children: dict[str, list[str]] = defaultdict(list)
     for child, parent in parents.items():
         children[parent].append(child)
+
+    def order(iri: str) -> tuple[object, ...]:
+        return (code_key(codes[iri]), names[iri].casefold(), iri)
+
     for siblings in children.values():
-        siblings.sort(key=lambda iri: code_key(codes[iri]))
-    totals = subtree_totals(direct, children, known)
+        siblings.sort(key=order)
+    totals = subtree_totals({iri: len(found) for iri, found in members.items()}, children, set(rows))
+    incomplete = subtree_totals(
+        {row["c"].value: int(row["n"].value) for row in reader.select(INCOMPLETE_PER_CATEGORY)},
+        children,
+        set(rows),
+    )
     nodes = {
-        row["c"].value: CategoryNode(
-            iri=row["c"].value,
-            code=codes[row["c"].value],
-            name=row["name"].value if "name" in row else "",
+        iri: CategoryNode(
+            iri=iri,
+            code=codes[iri],
+            name=names[iri],
             definition=row["definition"].value if "definition" in row else "",
-            parent=parents.get(row["c"].value),
-            children=tuple(children.get(row["c"].value, ())),
-            direct=direct.get(row["c"].value, 0),
-            total=totals[row["c"].value],
+            parent=parents.get(iri),
+            children=tuple(children.get(iri, ())),
+            members=members.get(iri, ()),
+            total=totals[iri],
+            incomplete=incomplete[iri],
+            provisional="provisional" in row and row["provisional"].value in ("true", "1"),
         )
-        for row in rows
+        for iri, row in rows.items()
     }
-    roots = tuple(sorted((iri for iri in known if iri not in parents), key=lambda iri: code_key(codes[iri])))
+    roots = tuple(sorted((iri for iri in rows if iri not in parents), key=order))
     return Taxonomy(nodes=nodes, roots=roots)
 
 
-def subtree_totals(direct: dict[str, int], children: dict[str, list[str]], known: set[str]) -> dict[str, int]:
+def _members_by_category(reader: GraphReader) -> dict[str, tuple[str, ...]]:
+    labelled: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in reader.select(MEMBERS):
+        label = row["label"].value if "label" in row else readable_tail(row["m"].value)
+        labelled[row["c"].value].append((label.casefold(), row["m"].value))
+    return {category: tuple(iri for _, iri in sorted(found)) for category, found in labelled.items()}
+
+
+def subtree_totals(
+    direct: Mapping[str, int], children: Mapping[str, list[str]], known: set[str]
+) -> dict[str, int]:
     """Counts including every subcategory, each computed once (memoised, iterative: no recursion limit)."""
     totals: dict[str, int] = {}
     for start in known:
@@ -147,22 +205,44 @@ def subtree_totals(direct: dict[str, int], children: dict[str, list[str]], known
 @dataclass(frozen=True)
 class Counts:
     mitigations: int
+    incomplete: int
+    """Records whose saved navigator page was cut off."""
+    uncategorised: int
+    """Records with no category (placeholders known only from a title path)."""
     categories: int
+    provisional_categories: int
+    uncoded_categories: int
+    """Categories with no code: learnt from pages, their code not yet known."""
     sources: int
     authors: int
     limitations: int
     curated_links: int
+    nist_risks: int
+    """Distinct NIST AI 600-1 GenAI risks records are tagged with."""
+    nist_tasks: int
+    """Distinct NIST AI actor tasks records are tagged with."""
+    nist_tagged: int
+    """Records with at least one NIST tag."""
 
 
 COUNTS = """
 SELECT
-  (COUNT(DISTINCT ?m) AS ?mitigations) (COUNT(DISTINCT ?c) AS ?categories)
+  (COUNT(DISTINCT ?m) AS ?mitigations) (COUNT(DISTINCT ?i) AS ?incomplete)
+  (COUNT(DISTINCT ?u) AS ?uncategorised) (COUNT(DISTINCT ?c) AS ?categories)
+  (COUNT(DISTINCT ?pc) AS ?provisional_categories) (COUNT(DISTINCT ?uc) AS ?uncoded_categories)
   (COUNT(DISTINCT ?s) AS ?sources) (COUNT(DISTINCT ?a) AS ?authors)
   (COUNT(DISTINCT ?l) AS ?limitations) (COUNT(DISTINCT ?link) AS ?curated_links)
+  (COUNT(DISTINCT ?risk) AS ?nist_risks) (COUNT(DISTINCT ?task) AS ?nist_tasks)
+  (COUNT(DISTINCT ?tagged) AS ?nist_tagged)
 WHERE {
-  { ?m a mg:Mitigation } UNION { ?c a mg:Category } UNION { ?s a mg:Source }
-  UNION { ?x a mg:Source ; dcterms:creator ?a } UNION { ?l a mg:Limitation }
+  { ?m a mg:Mitigation } UNION { ?i a mg:Mitigation ; mg:pageIncomplete true }
+  UNION { ?u a mg:Mitigation FILTER NOT EXISTS { ?u mg:inCategory ?anyCategory } }
+  UNION { ?c a mg:Category } UNION { ?pc a mg:Category ; mg:provisional true }
+  UNION { ?uc a mg:Category FILTER NOT EXISTS { ?uc skos:notation ?anyCode } }
+  UNION { ?s a mg:Source } UNION { ?x a mg:Source ; dcterms:creator ?a } UNION { ?l a mg:Limitation }
   UNION { ?x mg:addressesLimitation ?y BIND(CONCAT(STR(?x), " ", STR(?y)) AS ?link) }
+  UNION { ?x mg:nistGenAIRisk ?risk } UNION { ?x mg:nistActorTask ?task }
+  UNION { ?tagged mg:nistGenAIRisk|mg:nistActorTask ?anyTag }
 }
 """
 
@@ -180,18 +260,23 @@ class FacetValue:
 
 
 FACET_VALUES = """
-SELECT ?value (SAMPLE(?label_) AS ?label) (COUNT(DISTINCT ?m) AS ?n) WHERE {
+SELECT ?value (COUNT(DISTINCT ?m) AS ?n) WHERE {
   ?value a ?class .
   VALUES ?class { mg:LifecycleStage mg:Actor mg:RiskManagementFunction }
-  OPTIONAL { ?value skos:prefLabel ?label_ }
   OPTIONAL { ?m mg:lifecycleStage|mg:actor|mg:riskManagementFunction ?value }
 } GROUP BY ?value
+"""
+NIST_TAGS = """
+SELECT ?value (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m mg:nistGenAIRisk|mg:nistActorTask ?value } GROUP BY ?value
 """
 
 
 def read_facet_counts(reader: GraphReader) -> dict[str, int]:
-    """Mitigations tagged with each facet value."""
-    return {row["value"].value: int(row["n"].value) for row in reader.select(FACET_VALUES)}
+    """Mitigations tagged with each facet value, and with each NIST risk and actor task."""
+    return {
+        row["value"].value: int(row["n"].value)
+        for row in (*reader.select(FACET_VALUES), *reader.select(NIST_TAGS))
+    }
 
 
 LIFECYCLE_STAGES = """
@@ -203,6 +288,21 @@ COUNTS_PER_CATEGORY_AND_STAGE = """
 SELECT ?c ?stage (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m mg:inCategory ?c ; mg:lifecycleStage ?stage }
 GROUP BY ?c ?stage
 """
+UNSTAGED_PER_CATEGORY = """
+SELECT ?c (COUNT(DISTINCT ?m) AS ?n) WHERE {
+  ?m mg:inCategory ?c FILTER NOT EXISTS { ?m mg:lifecycleStage ?anyStage }
+} GROUP BY ?c
+"""
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    node: CategoryNode
+    depth: int
+    counts: tuple[int, ...]
+    """Mitigations in the category and below at each stage, in the matrix's `stages` order."""
+    unstaged: int
+    """Mitigations in the category and below that carry no lifecycle stage (most listed items)."""
 
 
 @dataclass(frozen=True)
@@ -210,120 +310,42 @@ class Coverage:
     """Category x lifecycle stage counts, each category counting its subcategories too."""
 
     stages: tuple[FacetValue, ...]
-    rows: tuple[tuple[CategoryNode, int, tuple[int, ...]], ...]
-    """(category, depth, count per stage in `stages` order)."""
+    rows: tuple[CoverageRow, ...]
     maximum: int
+    """The largest count of one category at one stage (the heat map's darkest shade)."""
 
 
 def read_coverage(reader: GraphReader, taxonomy: Taxonomy) -> Coverage:
-    direct: dict[tuple[str, str], int] = {
-        (row["c"].value, row["stage"].value): int(row["n"].value)
-        for row in reader.select(COUNTS_PER_CATEGORY_AND_STAGE)
-    }
-    stage_iris = {stage for _, stage in direct} | {
-        row["stage"].value for row in reader.select(LIFECYCLE_STAGES)
-    }
-    stage_labels = {
-        row["stage"].value: row["label"].value for row in reader.select(LIFECYCLE_STAGES) if "label" in row
+    by_stage: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in reader.select(COUNTS_PER_CATEGORY_AND_STAGE):
+        by_stage[row["stage"].value][row["c"].value] = int(row["n"].value)
+    labels = {
+        row["stage"].value: row["label"].value if "label" in row else readable_tail(row["stage"].value)
+        for row in reader.select(LIFECYCLE_STAGES)
     }
     stages = tuple(
         sorted(
             (
-                FacetValue(iri=iri, label=stage_labels.get(iri, readable_tail(iri)), count=0)
-                for iri in stage_iris
+                FacetValue(iri=iri, label=labels.get(iri, readable_tail(iri)), count=0)
+                for iri in {*by_stage, *labels}
             ),
             key=lambda stage: stage.label.casefold(),
         )
     )
-    rows = []
-    for node, depth in taxonomy.walk():
-        below = taxonomy.subtree(node.iri)
-        rows.append((node, depth, tuple(sum(direct.get((c, s.iri), 0) for c in below) for s in stages)))
-    maximum = max((count for _, _, counts in rows for count in counts), default=0)
-    return Coverage(stages=stages, rows=tuple(rows), maximum=maximum)
-
-
-# ---------------------------------------------------------------- search
-
-
-@dataclass(frozen=True)
-class SearchEntry:
-    iri: str
-    label: str
-    kind: str
-    text: str
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    hits: tuple[SearchEntry, ...]
-    truncated: bool
-
-
-class SearchIndex:
-    """Every label, and every text, case-folded into one string with an entry per line.
-
-    A search is then `str.find` over that string, which runs at C speed: about 30 MB of text at 100,000
-    mitigations is scanned in a few milliseconds, with no index to keep in step with the graph.
-    """
-
-    def __init__(self, entries: Sequence[SearchEntry]) -> None:
-        self.entries = tuple(entries)
-        self._labels, self._label_starts = self._joined(entry.label for entry in self.entries)
-        self._texts, self._text_starts = self._joined(entry.text for entry in self.entries)
-
-    @staticmethod
-    def _joined(values: Iterable[str]) -> tuple[str, list[int]]:
-        lines = [" ".join(value.casefold().split()) for value in values]
-        starts, position = [], 0
-        for line in lines:
-            starts.append(position)
-            position += len(line) + 1
-        return "\n".join(lines), starts
-
-    @staticmethod
-    def _matches(blob: str, starts: list[int], needle: str) -> Iterator[int]:
-        """Indexes of the entries whose line contains `needle`, each once, in order."""
-        position = blob.find(needle)
-        while position != -1:
-            index = bisect_right(starts, position) - 1
-            yield index
-            next_line = starts[index + 1] if index + 1 < len(starts) else len(blob)
-            position = blob.find(needle, next_line)
-
-    def search(self, text: str, *, limit: int) -> SearchResults:
-        """Entities whose label, then whose text, contains `text` (case-insensitive), at most `limit`."""
-        needle = " ".join(text.casefold().split())
-        if not needle:
-            return SearchResults(hits=(), truncated=False)
-        found = list(islice(self._matches(self._labels, self._label_starts, needle), limit + 1))
-        if len(found) <= limit:
-            in_label = set(found)
-            in_text = (i for i in self._matches(self._texts, self._text_starts, needle) if i not in in_label)
-            found += islice(in_text, limit + 1 - len(found))
-        return SearchResults(hits=tuple(self.entries[i] for i in found[:limit]), truncated=len(found) > limit)
-
-
-SEARCHABLE = """
-SELECT ?x ?p ?v ?base WHERE {
-  VALUES ?p { %s }
-  ?x ?p ?v .
-  FILTER(isIRI(?x) && STRSTARTS(STR(?x), ?base))
-}
-"""
-
-
-def read_search_index(reader: GraphReader, *, base: str) -> SearchIndex:
-    """Labels and texts of every entity under the base."""
-    query = SEARCHABLE % iri_list((*LABEL_PREDICATES, *TEXT_PREDICATES))
-    values: dict[str, dict[str, list[Literal]]] = defaultdict(lambda: defaultdict(list))
-    for row in reader.select(query, base=Literal(base)):
-        if isinstance(row["v"], Literal):
-            values[row["x"].value][row["p"].value].append(row["v"])
-    entries = []
-    for iri, by_predicate in sorted(values.items()):
-        label = next((best_literal(by_predicate[p]) for p in LABEL_PREDICATES if by_predicate.get(p)), "")
-        text = next((best_literal(by_predicate[p]) for p in TEXT_PREDICATES if by_predicate.get(p)), "")
-        kind = iri[len(base) :].split("/", 1)[0].replace("-", " ")
-        entries.append(SearchEntry(iri=iri, label=label or readable_tail(iri), kind=kind, text=text))
-    return SearchIndex(entries)
+    children = {iri: list(node.children) for iri, node in taxonomy.nodes.items()}
+    known = set(taxonomy.nodes)
+    per_stage = [subtree_totals(by_stage.get(stage.iri, {}), children, known) for stage in stages]
+    unstaged = subtree_totals(
+        {row["c"].value: int(row["n"].value) for row in reader.select(UNSTAGED_PER_CATEGORY)}, children, known
+    )
+    rows = tuple(
+        CoverageRow(
+            node=node,
+            depth=depth,
+            counts=tuple(totals[node.iri] for totals in per_stage),
+            unstaged=unstaged[node.iri],
+        )
+        for node, depth in taxonomy.walk()
+    )
+    maximum = max((count for row in rows for count in row.counts), default=0)
+    return Coverage(stages=stages, rows=rows, maximum=maximum)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template
 
-from mitigraph.web.page_queries import MAX_LISTED, Link, Statements, code_key, members
+from mitigraph.web.page_queries import Statements
 from mitigraph.web.pages import Site
 from mitigraph.web.views import generic
-from mitigraph.web.views.kinds import breadcrumb, listing_is_cut, page_count, page_number
+from mitigraph.web.views.kinds import breadcrumb, category_link
+from mitigraph.web.views.paging import paging
 
 
 def render(site: Site, iri: str, statements: Statements) -> str:
@@ -15,29 +16,20 @@ def render(site: Site, iri: str, statements: Statements) -> str:
     if node is None:
         return generic.render(site, iri, statements)
     taxonomy = site.taxonomy
-    page = page_number(request.args.get("page"))
-    rows = members(site.reader, taxonomy, iri, offset=(page - 1) * MAX_LISTED)
+    listing = paging(node.total)
+    rows = taxonomy.members(iri, offset=listing.offset, limit=listing.size)
     links = site.linker.links(mitigation for mitigation, _ in rows)
-    categories = {category: breadcrumb(site, category)[-1] for _, category in rows}
-    listed = sorted(
-        ((links[mitigation], categories[category]) for mitigation, category in rows),
-        key=lambda pair: (code_key(pair[1].notation), pair[0].label.casefold()),
-    )
-    children = [taxonomy.nodes[child] for child in node.children]
+    categories = {category: category_link(site, taxonomy.nodes[category]) for _, category in rows}
     return render_template(
         "category.html",
         iri=iri,
         node=node,
         crumbs=breadcrumb(site, iri),
-        parent=breadcrumb(site, node.parent)[-1] if node.parent else None,
-        children=[(child_link(site, child.iri), child.total) for child in children],
-        listed=listed,
-        page=page,
-        pages=page_count(node.total),
-        cut=listing_is_cut(node.total),
-        first=(page - 1) * MAX_LISTED + 1,
+        parent=category_link(site, taxonomy.nodes[node.parent]) if node.parent else None,
+        children=[
+            (category_link(site, taxonomy.nodes[child]), taxonomy.nodes[child].total)
+            for child in node.children
+        ],
+        listed=[(links[mitigation], categories[category]) for mitigation, category in rows],
+        listing=listing,
     )
-
-
-def child_link(site: Site, iri: str) -> Link:
-    return breadcrumb(site, iri)[-1]

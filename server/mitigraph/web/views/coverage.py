@@ -1,4 +1,5 @@
-"""`/coverage`: the category x lifecycle-stage matrix of counts, drawn as a heat map."""
+"""`/coverage`: the category x lifecycle-stage matrix of counts, drawn as a heat map, with the records each
+category holds that carry no stage (most items a page only lists) and its total, from the site cache."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import math
 from flask import Blueprint, render_template
 
 from mitigraph.web.pages import current_site
-from mitigraph.web.views.kinds import breadcrumb
+from mitigraph.web.views.kinds import category_link
 
 blueprint = Blueprint("coverage", __name__)
 
@@ -25,11 +26,19 @@ def coverage() -> str:
     matrix = site.coverage
     rows = [
         (
-            breadcrumb(site, node.iri)[-1],
-            depth,
-            [(count, heat_level(count, matrix.maximum)) for count in counts],
+            category_link(site, row.node),
+            row.depth,
+            [(count, heat_level(count, matrix.maximum)) for count in row.counts],
+            row.unstaged,
+            row.node.total,
         )
-        for node, depth, counts in matrix.rows
+        for row in matrix.rows
     ]
-    stages = [site.linker.link(stage.iri) for stage in matrix.stages]
-    return render_template("coverage.html", stages=stages, rows=rows, maximum=matrix.maximum)
+    links = site.linker.links(stage.iri for stage in matrix.stages)
+    return render_template(
+        "coverage.html",
+        stages=[links[stage.iri] for stage in matrix.stages],
+        rows=rows,
+        maximum=matrix.maximum,
+        counts=site.counts,
+    )

@@ -8,7 +8,6 @@ from flask import Blueprint, Response
 from pyoxigraph import NamedNode
 from rdflib import URIRef
 from rdflib.namespace import RDF
-from werkzeug.exceptions import NotFound
 
 from mitigraph.downloads import JSON_LD, compact_jsonld, serialize_triples
 from mitigraph.jsonld import dumps as jsonld_dumps
@@ -74,8 +73,11 @@ def read_statements(site: Site, iri: str) -> Statements | None:
 
 
 def render_page(site: Site, iri: str, statements: Statements) -> str:
+    """The page for the entity's type; a NIST tag (a SKOS concept records name, counted in the site cache
+    like a facet value) gets a facet value's page; anything else the generic page."""
     types = set(statements.iris(str(RDF.type)))
-    renderer = next((render for type_iri, render in RENDERERS_BY_TYPE if type_iri in types), generic.render)
+    fallback = facet.render if iri in site.facet_counts else generic.render
+    renderer = next((render for type_iri, render in RENDERERS_BY_TYPE if type_iri in types), fallback)
     return renderer(site, iri, statements)
 
 
@@ -95,8 +97,3 @@ def entity_jsonld(site: Site, iri: str) -> bytes:
 def is_mitigation(site: Site, iri: str) -> bool:
     pattern = (NamedNode(iri), NamedNode(str(RDF.type)), NamedNode(str(MG.Mitigation)))
     return next(iter(site.reader.store.quads_for_pattern(*pattern)), None) is not None
-
-
-def page_not_found(error: NotFound) -> Response:
-    """Any path the pages app does not know, answered like an unknown entity."""
-    return not_found("there is no page at this address")

@@ -9,6 +9,7 @@ from mitigraph.namespaces import MG
 from mitigraph.web.page_queries import (
     Link,
     Statements,
+    is_true,
     justifications_from,
     label_rows,
     subjects_linking,
@@ -22,6 +23,11 @@ FACETS = (
     ("Actor", str(MG.actor)),
     ("Risk-management function", str(MG.riskManagementFunction)),
 )
+NIST_TAGS = (
+    ("NIST GenAI risk", str(MG.nistGenAIRisk)),
+    ("NIST AI actor task", str(MG.nistActorTask)),
+)
+"""What NIST pages name in brackets after the text: a NIST AI 600-1 GenAI risk and a NIST AI actor task."""
 
 
 def render(site: Site, iri: str, statements: Statements) -> str:
@@ -42,7 +48,7 @@ def render(site: Site, iri: str, statements: Statements) -> str:
         "derived_from": statements.iris(str(PROV.wasDerivedFrom)),
         "generated_by": statements.iris(str(PROV.wasGeneratedBy)),
     }
-    facet_iris = {name: statements.iris(predicate) for name, predicate in FACETS}
+    facet_iris = {name: statements.iris(predicate) for name, predicate in (*FACETS, *NIST_TAGS)}
     links = site.linker.links([i for group in (*related.values(), *facet_iris.values()) for i in group])
 
     def linked(group: list[str]) -> list[Link]:
@@ -53,7 +59,9 @@ def render(site: Site, iri: str, statements: Statements) -> str:
         "mitigation.html",
         iri=iri,
         title=statements.label(iri),
-        label_is_derived=statements.text(str(MG.labelIsDerived)) in ("true", "1"),
+        label_is_derived=is_true(statements.values(str(MG.labelIsDerived))),
+        incomplete=is_true(statements.values(str(MG.pageIncomplete))),
+        source_not_shown=is_true(statements.values(str(MG.sourceNotShown))),
         text=statements.text(str(DCTERMS.description)),
         reasoning=statements.text(str(MG.reasoning)),
         page_heading=statements.text(str(MG.pageHeading)),
@@ -63,6 +71,7 @@ def render(site: Site, iri: str, statements: Statements) -> str:
         breadcrumbs=[breadcrumb(site, category) for category in related["categories"]],
         sources=[(links[s], years.get(s, "")) for s in related["sources"]],
         facets=[(name, linked(facet_iris[name])) for name, _ in FACETS],
+        nist_tags=[(name, linked(facet_iris[name])) for name, _ in NIST_TAGS if facet_iris[name]],
         wholes=linked(related["wholes"]),
         parts=linked(related["parts"]),
         limitations=linked(related["limitations"]),

@@ -1,14 +1,16 @@
-"""`/search?q=`: labels and texts of every entity, case-insensitive, at most MAX_RESULTS hits."""
+"""`/search?q=`: labels and texts of every entity, case-insensitive, labels first, a page at a time."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 
+from mitigraph.web.page_queries import MAX_LISTED
 from mitigraph.web.pages import current_site
+from mitigraph.web.views.kinds import MAX_PAGES
+from mitigraph.web.views.paging import paging, requested_page
 
 blueprint = Blueprint("search", __name__)
 
-MAX_RESULTS = 50
 MAX_QUERY_CHARACTERS = 200
 """Longer search text is refused (400) rather than scanned for."""
 
@@ -24,16 +26,20 @@ def search() -> Response:
         return Response(
             render_template("search.html", q=text[:MAX_QUERY_CHARACTERS], problem=problem), status=400
         )
-    results = site.search_index.search(text, limit=MAX_RESULTS) if text else None
-    hits = [(site.linker.href(hit.iri), hit) for hit in results.hits] if results else []
+    if not text:
+        return Response(render_template("search.html", q="", problem="", searched=False))
+    offset = (requested_page() - 1) * MAX_LISTED
+    count_limit = MAX_PAGES * MAX_LISTED
+    results = site.search_index.search(text, offset=offset, limit=MAX_LISTED, count_limit=count_limit)
+    listing = paging(results.total, total_is_exact=results.total_is_exact)
+    links = site.linker.links(hit.iri for hit in results.hits)
     return Response(
         render_template(
             "search.html",
             q=text,
             problem="",
-            hits=hits,
-            searched=results is not None,
-            truncated=bool(results and results.truncated),
-            limit=MAX_RESULTS,
+            searched=True,
+            hits=[(links[hit.iri], hit) for hit in results.hits],
+            listing=listing,
         )
     )

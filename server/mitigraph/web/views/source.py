@@ -7,6 +7,7 @@ from collections import defaultdict
 from flask import render_template
 from rdflib.namespace import DCTERMS
 
+from mitigraph.namespaces import MG
 from mitigraph.web.page_queries import MAX_SOURCE_ITEMS, Link, Statements, authors, code_key, source_items
 from mitigraph.web.pages import Site
 from mitigraph.web.views.kinds import breadcrumb
@@ -33,6 +34,7 @@ def render(site: Site, iri: str, statements: Statements) -> str:
         title=statements.label(iri),
         year=statements.text(str(DCTERMS.issued)),
         abstract=statements.text(str(DCTERMS.abstract)),
+        abstract_doubt=statements.text(str(MG.abstractDoubt)),
         authors=[links[author] for author in author_iris],
         groups=groups,
         item_count=len(items),

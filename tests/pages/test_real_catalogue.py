@@ -1,0 +1,183 @@
+"""The pages over the project's own graph: the imported navigator corpus, as a reader browses it.
+
+Every expectation is computed from the same graph loaded with rdflib (`project`): the counts on the home
+page, the records marked incomplete, the NIST tags shown with their labels, the provisional categories and
+the pages of the largest category.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import Counter
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from html_reading import Page, read_page
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SKOS
+from serving import running_server
+
+from mitigraph.loader import LoadedGraph
+from mitigraph.namespaces import DEFAULT_BASE, MG
+
+HTML = {"Accept": "text/html"}
+PAGE_SIZE = 50
+LISTED_AT_MOST = 1000
+SENSIBLE_SECONDS = 1.0
+"""A generous bound on a page's median time (they take milliseconds; see tests/benchmarks)."""
+TIMED_REQUESTS = 9
+CHECKED_PAGES = 40
+"""Record pages checked one by one per test: enough to meet every variation, few enough to stay quick."""
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """The project's graph served as `mitigraph serve` serves it by default."""
+    log_dir = tmp_path_factory.mktemp("catalogue-server")
+    options = ("--workers=1", "--query-workers=1", "--no-access-log")
+    with (
+        running_server(*options, log_dir=log_dir) as running,
+        httpx.Client(base_url=running.url, timeout=30) as http,
+    ):
+        yield http
+
+
+@pytest.fixture(scope="module")
+def graph(project: LoadedGraph) -> Graph:
+    return project.graph
+
+
+def get(client: httpx.Client, path: str) -> Page:
+    response = client.get(path, headers=HTML)
+    assert response.status_code == 200, f"{path} answered {response.status_code}: {response.text[:300]}"
+    return read_page(response.text)
+
+
+def path_of(iri: URIRef) -> str:
+    assert str(iri).startswith(DEFAULT_BASE)
+    return "/id/" + str(iri)[len(DEFAULT_BASE) :]
+
+
+def is_true(graph: Graph, subject: URIRef, predicate: URIRef) -> bool:
+    return any(value.toPython() is True for value in graph.objects(subject, predicate))
+
+
+def mitigations(graph: Graph) -> list[URIRef]:
+    return sorted(m for m in graph.subjects(RDF.type, MG.Mitigation) if isinstance(m, URIRef))
+
+
+def incomplete(graph: Graph) -> set[URIRef]:
+    return {m for m in mitigations(graph) if is_true(graph, m, MG.pageIncomplete)}
+
+
+def provisional(graph: Graph) -> list[URIRef]:
+    return sorted(c for c in graph.subjects(RDF.type, MG.Category) if is_true(graph, c, MG.provisional))
+
+
+def subtree_totals(graph: Graph) -> Counter[URIRef]:
+    totals: Counter[URIRef] = Counter()
+    for m in mitigations(graph):
+        for category in graph.objects(m, MG.inCategory):
+            for above in set(graph.transitive_objects(category, MG.subcategoryOf)):
+                totals[above] += 1
+    return totals
+
+
+def test_the_home_page_counts_the_catalogue(client: httpx.Client, graph: Graph) -> None:
+    shown = get(client, "/")
+    assert f"{len(mitigations(graph))} mitigations" in shown.text
+    assert f"{len(set(graph.subjects(RDF.type, MG.Category)))} categories" in shown.text
+    assert (
+        f"Records from navigator pages whose saved copy was cut off: {len(incomplete(graph))}." in shown.text
+    )
+    assert f"provisional until the reference taxonomy confirms them: {len(provisional(graph))}." in shown.text
+
+
+def test_every_record_is_listed_and_the_incomplete_ones_are_marked(
+    client: httpx.Client, graph: Graph
+) -> None:
+    records = mitigations(graph)
+    assert len(records) <= LISTED_AT_MOST, "every record fits the listing's pages"
+    listed: dict[str, tuple[str, ...]] = {}
+    for number in range(1, -(-len(records) // PAGE_SIZE) + 1):
+        for link in get(client, f"/mitigations?page={number}").links:
+            if link.href.startswith("/id/mitigation/"):
+                listed[link.href] = link.markers
+    assert set(listed) == {path_of(m) for m in records}
+    assert {href for href, markers in listed.items() if "incomplete" in markers} == {
+        path_of(m) for m in incomplete(graph)
+    }
+
+
+def test_incomplete_records_explain_themselves(client: httpx.Client, graph: Graph) -> None:
+    cut_off = sorted(incomplete(graph))
+    assert cut_off, "no record is marked incomplete"
+    for record in cut_off[:CHECKED_PAGES]:
+        assert "Incomplete record." in get(client, path_of(record)).text
+    complete = [m for m in mitigations(graph) if m not in incomplete(graph)][:CHECKED_PAGES]
+    for record in complete:
+        assert "Incomplete record." not in get(client, path_of(record)).text
+
+
+def test_nist_tags_show_with_their_labels(client: httpx.Client, graph: Graph) -> None:
+    tagged = sorted({m for m in mitigations(graph) if (m, MG.nistGenAIRisk, None) in graph})
+    assert tagged, "no record names a NIST GenAI risk"
+    for record in tagged[:CHECKED_PAGES]:
+        shown = get(client, path_of(record))
+        for predicate in (MG.nistGenAIRisk, MG.nistActorTask):
+            for concept in graph.objects(record, predicate):
+                label = str(graph.value(concept, SKOS.prefLabel))
+                assert label in shown.link_texts(), f"{record} does not show {label}"
+
+
+def test_provisional_categories_are_named_and_marked_everywhere(client: httpx.Client, graph: Graph) -> None:
+    learnt = provisional(graph)
+    assert learnt, "no category was learnt from the pages"
+    home, coverage = get(client, "/"), get(client, "/coverage")
+    for shown in (home, coverage):
+        marked = {link.href for link in shown.links if "provisional" in link.markers}
+        assert marked == {path_of(category) for category in learnt}
+        assert [link.text for link in shown.links if not link.text.strip() or "None" in link.text] == []
+    for category in learnt[:CHECKED_PAGES]:
+        shown = get(client, path_of(category))
+        assert "Provisional category." in shown.text
+        assert (graph.value(category, SKOS.notation) is None) == ("Not yet known." in shown.text)
+
+
+def test_the_largest_category_pages_through_its_records(client: httpx.Client, graph: Graph) -> None:
+    category, total = subtree_totals(graph).most_common(1)[0]
+    pages = -(-total // PAGE_SIZE)
+    assert pages > 1, "the real catalogue has a category longer than one page"
+    seen: list[str] = []
+    for number in range(1, min(pages, LISTED_AT_MOST // PAGE_SIZE) + 1):
+        shown = get(client, f"{path_of(category)}?page={number}")
+        first, last = (number - 1) * PAGE_SIZE + 1, min(number * PAGE_SIZE, total)
+        assert f"Records {first:,}–{last:,} of {total:,} (page {number} of {pages})." in shown.text
+        seen += [link.href for link in shown.links if link.href.startswith("/id/mitigation/")]
+    assert len(seen) == len(set(seen)) == min(total, LISTED_AT_MOST)
+
+
+def test_coverage_has_a_row_per_category_and_counts_every_record(client: httpx.Client, graph: Graph) -> None:
+    response = client.get("/coverage", headers=HTML)
+    assert response.status_code == 200
+    assert response.text.count('<tr><th scope="row"') == len(set(graph.subjects(RDF.type, MG.Category)))
+    totals = subtree_totals(graph)
+    classified = sum(1 for m in mitigations(graph) if (m, MG.inCategory, None) in graph)
+    roots = [c for c in graph.subjects(RDF.type, MG.Category) if (c, MG.subcategoryOf, None) not in graph]
+    assert sum(totals[root] for root in roots) == classified
+    assert f"{classified} in all" in read_page(response.text).text
+
+
+@pytest.mark.parametrize("path", ["/", "largest category", "/coverage", "/search?q=risk", "/mitigations"])
+def test_pages_answer_quickly(client: httpx.Client, graph: Graph, path: str) -> None:
+    if path == "largest category":
+        path = path_of(subtree_totals(graph).most_common(1)[0][0])
+    get(client, path)
+    times = []
+    for _ in range(TIMED_REQUESTS):
+        started = time.perf_counter()
+        assert client.get(path, headers=HTML).status_code == 200
+        times.append(time.perf_counter() - started)
+    assert statistics.median(times) < SENSIBLE_SECONDS
