@@ -97,12 +97,12 @@ def shares(**settings: object) -> Shares:
 @pytest.mark.parametrize(
     ("settings", "concurrent", "seconds"),
     [
-        ({}, 1, 30.0),
+        ({}, 1, 60.0),
         ({"workers": 1}, 1, 60.0),
         ({"workers": 1, "query_workers": 4}, 2, 60.0),
         ({"workers": 1, "query_workers": 4, "client_queries": 8}, 3, 60.0),
-        ({"workers": 2, "query_workers": 4, "client_queries": 3}, 2, 30.0),
-        ({"workers": 4, "query_workers": 1, "client_queries": 2}, 1, 15.0),
+        ({"workers": 2, "query_workers": 4, "client_queries": 3}, 2, 60.0),
+        ({"workers": 4, "query_workers": 1, "client_queries": 2, "client_query_seconds": 20.0}, 1, 20.0),
     ],
 )
 def test_each_worker_admits_its_share_and_never_its_whole_pool(

@@ -12,13 +12,16 @@ query time in any sliding minute, as the Wikidata Query Service counts them; pas
 Shares per web worker: uvicorn runs `Settings.workers` web workers, each with its own pool of
 `query_workers` query processes and its own memory, and the kernel hands each new connection to any of
 them. Rather than share counters between the workers (shared memory or a lock file, which a worker dying
-mid-query would leave holding a client's slots), each worker admits its share of a client's limits:
-ceil(client_queries / workers) queries at once and client_query_seconds / workers of time per minute, and
-never every process of its pool (at most query_workers - 1 when it has two or more). So one client can hold
-at most one share of each worker's pool, the rest stays free for everyone else, and the server as a whole
-grants a client about what the settings say. The price: a client whose connections all land on one worker
-may be refused a little before its nominal limit. A whole pool can still be filled by many clients at once;
-then a query waits at most `queue_timeout` for a process and gets 503 (that is capacity, not fairness).
+mid-query would leave holding a client's slots), each worker admits its share of a client's queries at
+once, ceil(client_queries / workers), and never every process of its pool (at most query_workers - 1 when
+it has two or more). So one client can hold at most one share of each worker's pool and the rest stays free
+for everyone else. The price: a client whose connections all land on one worker may be refused a little
+before its nominal number of queries at once. The time budget is not divided: a keep-alive connection stays
+on one worker, and a client that sends one query after another on it must get its whole budget there (a
+division would throttle a steady client at half its budget, as the benchmark's clients were). A client
+whose connections spread over the workers may so use up to `workers` budgets, still within its share of
+processes. A whole pool can still be filled by many clients at once; then a query waits at most
+`queue_timeout` for a process and gets 503 (that is capacity, not fairness).
 
 Query time is what a query takes in the pool, waiting for a process included, measured here; a query that
 runs past `query_timeout` is stopped there, so no admitted query holds a share for longer.
@@ -129,7 +132,6 @@ class Shares:
     concurrent: int
     seconds_per_minute: float
     client_queries: int
-    client_query_seconds: float
     workers: int
     pool_bound: bool
     """Whether the pool's size, not client_queries, bounds `concurrent`."""
@@ -141,9 +143,8 @@ class Shares:
         return cls(
             concurrent=max(1, concurrent),
             pool_bound=concurrent < share,
-            seconds_per_minute=settings.client_query_seconds / settings.workers,
+            seconds_per_minute=settings.client_query_seconds,
             client_queries=settings.client_queries,
-            client_query_seconds=settings.client_query_seconds,
             workers=settings.workers,
         )
 
@@ -223,8 +224,7 @@ class FairShare:
         shares = self._shares
         return (
             f"this client has used {used:.0f} s of query time in the last minute; a client may use "
-            f"{shares.client_query_seconds:g} s per minute "
-            f"({self._per_worker(f'{shares.seconds_per_minute:g} s', '--client-query-seconds')})"
+            f"{shares.seconds_per_minute:g} s per minute (--client-query-seconds)"
         )
 
     def _per_worker(self, share: str, option: str) -> str:

@@ -93,10 +93,7 @@ class Landing:
 
 def sparql_router(*, settings: Settings, pool: QueryPool, landing: Landing) -> APIRouter:
     """The `/sparql` routes (with and without a trailing slash) over the given query pool; other methods
-    than QUERY_METHODS are refused by the app (mitigraph.web.errors.refuse_other_methods).
-
-    Raises SettingsError when a trusted proxy is not an address or a network.
-    """
+    than QUERY_METHODS are refused by the app (mitigraph.web.errors.refuse_other_methods)."""
     router = APIRouter()
     answer = _Answerer(settings=settings, pool=pool, landing=landing)
     read_body = body_reader(limit=body_limit(settings))
