@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-test system-deps build serve test lint benchmark imports
+.PHONY: setup setup-test system-deps build serve test lint benchmark imports screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,4 +47,8 @@ test: setup-test lint
 	$(BIN)/pytest
 
 benchmark: setup-test
-	$(BIN)/python tests/benchmarks/run.py
+	$(BIN)/python -m tests.benchmarks.run
+
+# Pictures of the site for the README (docs/images/), taken from the real server with headless chromium.
+screenshots: setup-test
+	$(BIN)/python -m docs.screenshots

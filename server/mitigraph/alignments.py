@@ -4,6 +4,7 @@
 categories) state each mapping twice: the plain triple that SPARQL users join on, and an `owl:Axiom`
 annotating that triple with a one-line rationale (`rdfs:comment`). This module turns the pair into one
 `Mapping` for the SSSOM export, the ontology documentation and the pages, and refuses a half-stated one.
+On a large graph, `mapping_graph(store)` reads just what mappings need out of the store first.
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pyoxigraph import QueryTriples, Store
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
+
+from mitigraph.loader import rdflib_graph
+from mitigraph.namespaces import DEFAULT_BASE, ONTOLOGY_IRI
 
 MATCH_PREDICATES: tuple[URIRef, ...] = (
     SKOS.exactMatch,
@@ -27,6 +32,37 @@ MAPPING_PREDICATES: tuple[URIRef, ...] = MATCH_PREDICATES + SCHEMA_PREDICATES
 """The predicates a mapping may use; owl:equivalentClass is deliberately absent (nothing external is ours)."""
 
 LABEL_PREDICATES: tuple[URIRef, ...] = (SKOS.prefLabel, RDFS.label)
+
+MAPPING_GRAPH_QUERY = f"""
+PREFIX owl: <{OWL}>
+PREFIX rdfs: <{RDFS}>
+PREFIX skos: <{SKOS}>
+CONSTRUCT {{
+  ?axiom ?annotation ?value .
+  ?source ?property ?target .
+  ?term ?labelling ?label .
+  ?ontology ?about ?fact .
+}}
+WHERE {{
+  {{ ?axiom a owl:Axiom ; ?annotation ?value . }}
+  UNION {{
+    ?axiom a owl:Axiom ;
+      owl:annotatedSource ?source ; owl:annotatedProperty ?property ; owl:annotatedTarget ?target .
+    ?source ?property ?target .
+  }}
+  UNION {{
+    VALUES ?labelling {{ skos:prefLabel rdfs:label }}
+    ?axiom a owl:Axiom ; owl:annotatedSource|owl:annotatedTarget ?term .
+    ?term ?labelling ?label .
+  }}
+  UNION {{
+    VALUES ?ontology {{ <{ONTOLOGY_IRI}> }}
+    ?ontology ?about ?fact .
+  }}
+}}
+"""
+"""What the mappings are read from: every owl:Axiom, the plain triple it annotates, the labels of both
+terms, and the ontology's own statements (version, licence)."""
 
 
 class AlignmentError(ValueError):
@@ -119,3 +155,11 @@ def unannotated_matches(graph: Graph) -> list[tuple[URIRef, URIRef, URIRef]]:
 def mappings_of(graph: Graph, subject: URIRef) -> list[Mapping]:
     """The mappings of one of our terms (for its page: each external term shown with its label)."""
     return [mapping for mapping in mappings(graph) if mapping.subject == subject]
+
+
+def mapping_graph(store: Store, *, base: str = DEFAULT_BASE) -> Graph:
+    """The part of the store's graph that `mappings` reads (MAPPING_GRAPH_QUERY), as a small rdflib graph,
+    so the mappings of a graph of a million triples are read without building all of it in rdflib."""
+    result = store.query(MAPPING_GRAPH_QUERY)
+    assert isinstance(result, QueryTriples), "MAPPING_GRAPH_QUERY is a CONSTRUCT query"
+    return rdflib_graph(result, base=base)

@@ -1,31 +1,42 @@
-"""JSON-LD for developers who have never seen RDF: one published context, a compact graph, one framed record.
+"""JSON-LD for developers who have never seen RDF: one published context, one compaction, one framed record.
 
 `context()` is the document served at `/context.jsonld`: short keys (`label`, `category`, `citedIn`,
-`authors`, ...) for our terms, with the value types declared, so a record reads as plain JSON. The whole
-graph compacts with it (`compact_graph`), and one mitigation frames into a single nested object
-(`framed_mitigation`): its category, source (with its authors in order) and facet values inside it,
-with `@id` its IRI. Both carry the context inline, so reading them back never needs the network.
-Values in English (the ontology's and other vocabularies' labels) use `labelEn` / `definitionEn`; text
-taken from pages uses `label`. A JSON-LD list cannot name its cells, so IRI-named cells of the author
-lists are written as blank nodes (`blank_list_cells`); read back, a document gives that graph.
+`authors`, ...) for our terms, with the value types declared, so a record reads as plain JSON. Every
+JSON-LD Mitigraph writes of a graph (the export, the download, a page's RDF) is `write_jsonld`: the context
+inline, then one node object per subject, compacted with the context (mitigraph.jsonld_compaction) and
+streamed from the store record by record. One mitigation frames into a single nested object
+(`framed_mitigation`): its category, source (with its authors in order) and facet values inside it, with
+`@id` its IRI. Reading any of them back never needs the network. `@id`s are full IRIs, which a reader can
+open in a browser. Values in English (the ontology's and other vocabularies' labels) use `labelEn` /
+`definitionEn`; text taken from pages uses `label`. A JSON-LD list cannot name its cells, so IRI-named cells
+of the author lists are written as blank nodes (`blank_list_cells`); read back, a document gives that graph.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from pyld import jsonld
-from pyoxigraph import NamedNode, QueryTriples, Store, Variable
+from pyoxigraph import (
+    NamedNode,
+    Quad,
+    QueryTriples,
+    Store,
+    Triple,
+    Variable,
+)
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from mitigraph.downloads import rdflib_graph
+from mitigraph.jsonld_document import write_document
+from mitigraph.loader import rdflib_graph
 from mitigraph.namespaces import DEFAULT_BASE, MG, PREFIXES
+from mitigraph.outputs import BinaryOutput
 
 CONTEXT_PATH = "/context.jsonld"
-MEDIA_TYPE = "application/ld+json"
 
 _ID = {"@type": "@id"}
 CLASS_TERMS: dict[str, str] = {
@@ -210,17 +221,6 @@ def _expanded(graph: Graph) -> list[dict[str, Any]]:
     return jsonld.from_rdf(nquads, options)
 
 
-def compact_graph(graph: Graph) -> dict[str, Any]:
-    """The whole graph compacted with the published context (inline): `{"@context": ..., "@graph": [...]}`."""
-    compacted = jsonld.compact(_expanded(graph), context_terms(), {**_PYLD_OPTIONS, "graph": True})
-    return compacted
-
-
-def to_compact_jsonld(graph: Graph) -> bytes:
-    """Serializer for the export table (`Graph -> bytes`): the compact graph as UTF-8 JSON."""
-    return dumps(compact_graph(graph))
-
-
 def dumps(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
@@ -229,7 +229,7 @@ def describe_mitigation(store: Store, iri: URIRef) -> Graph:
     """DESCRIPTION_QUERY for `iri`, run by Oxigraph; raises JsonLdError when `iri` is not a mitigation."""
     result = store.query(DESCRIPTION_QUERY, substitutions={Variable("mitigation"): NamedNode(str(iri))})
     assert isinstance(result, QueryTriples), "DESCRIPTION_QUERY is a CONSTRUCT query"
-    description = rdflib_graph(result, base=DEFAULT_BASE)
+    description = rdflib_graph(result)
     if (iri, RDF.type, MG.Mitigation) not in description:
         raise JsonLdError(f"{iri} is not a mitigation in this graph")
     return description
@@ -251,3 +251,15 @@ def frame_description(description: Graph, iri: URIRef) -> dict[str, Any]:
 def framed_mitigation(store: Store, iri: URIRef) -> dict[str, Any]:
     """The framed JSON-LD of the mitigation `iri` in `store`, as /id/mitigation/...?format=jsonld gives it."""
     return frame_description(describe_mitigation(store, iri), iri)
+
+
+def write_jsonld(
+    source: Store | Iterable[Triple | Quad], output: BinaryOutput, *, base: str = DEFAULT_BASE
+) -> None:
+    """The default graph of a store (or a few triples) as `{"@context": <the published context>, "@graph":
+    [node, ...]}`, one node object per subject, streamed (see mitigraph.jsonld_document).
+
+    `@id`s are full IRIs whatever `base` is (the context has no prefix for our instances).
+    """
+    del base
+    write_document(source, output, context_terms())

@@ -12,7 +12,9 @@ rendered here.
 
 from __future__ import annotations
 
+import re
 import tempfile
+from http import HTTPStatus
 from pathlib import Path
 
 from pyoxigraph import (
@@ -27,17 +29,17 @@ from pyoxigraph import (
 )
 from rdflib import Graph
 
-from mitigraph.namespaces import DEFAULT_BASE, PREFIXES
+from mitigraph.namespaces import prefixes, shorten
 from mitigraph.query_guard import refusal_for
 from mitigraph.query_pool import (
     NoAcceptableFormat,
+    QueryError,
     QueryJob,
     QueryPool,
     QueryResult,
     QuerySyntaxError,
     QueryTimeout,
 )
-from mitigraph.query_pool import QueryError as EvaluationError
 from mitigraph.settings import Settings
 from mitigraph.store import fill_store
 
@@ -54,23 +56,21 @@ _FORMATS_ASKED = {
 solutions is rendered here from SPARQL JSON; a graph has no CSV form."""
 
 
-class QueryError(ValueError):
-    """The query cannot be run as asked; the message is one line: Oxigraph's own, or what to do instead."""
+class QueryTextError(ValueError):
+    """The query typed cannot be run as asked; the message is one line: Oxigraph's own, or what to do
+    instead. (Not `query_jobs.QueryError`, which a query process reports about a job.)"""
 
 
-def query_prefixes(*, base: str = DEFAULT_BASE) -> dict[str, str]:
-    return {**PREFIXES, "mgid": base}
-
-
-def answer_query(graph: Graph, query: str, *, format_name: str, settings: Settings) -> str:
-    """The answer to `query` over `graph` as text in `format_name` (table, json or csv).
+def answer_query(graph: Store | Graph, query: str, *, format_name: str, settings: Settings) -> str:
+    """The answer to `query` over `graph` (a store's default graph, or an rdflib graph) as text in
+    `format_name` (table, json or csv).
 
     SELECT and ASK results use the W3C result formats for json and csv; a graph (CONSTRUCT, DESCRIBE) is
     Turtle as a table and JSON-LD as json, and has no csv form. Refused and malformed queries, and queries
-    past a limit, raise QueryError.
+    past a limit, raise QueryTextError.
     """
     if format_name not in RESULT_FORMATS:
-        raise QueryError(
+        raise QueryTextError(
             f"unknown result format {format_name!r}; expected one of {', '.join(RESULT_FORMATS)}"
         )
     refuse_if_not_allowed(query, settings=settings)
@@ -79,7 +79,7 @@ def answer_query(graph: Graph, query: str, *, format_name: str, settings: Settin
         query=query,
         solutions_format=solutions_format,
         graph_format=graph_format,
-        prefixes=tuple(query_prefixes(base=settings.base).items()),
+        prefixes=tuple(prefixes(settings.base).items()),
     )
     result = evaluate(graph, job, settings=settings)
     if result.kind == "solutions" and format_name == "table":
@@ -88,13 +88,99 @@ def answer_query(graph: Graph, query: str, *, format_name: str, settings: Settin
 
 
 def refuse_if_not_allowed(query: str, *, settings: Settings) -> None:
-    """Raise QueryError when the server would refuse `query` (SERVICE, FROM, LOAD, updates, nesting)."""
+    """Raise QueryTextError when `query` is empty, or when the server would refuse it (SERVICE, FROM,
+    LOAD, updates, nesting)."""
+    if _BLANK.fullmatch(query):
+        raise QueryTextError(
+            "the query is empty: give a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) or a file with one"
+        )
     refusal = refusal_for(query, max_depth=settings.max_query_depth)
-    if refusal is not None:
-        raise QueryError(refusal.message)
+    if refusal is None:
+        return
+    if refusal.status == HTTPStatus.FORBIDDEN:
+        raise QueryTextError(
+            "read-only: updates are not run; mitigraph query answers SELECT, ASK, CONSTRUCT and DESCRIBE"
+        )
+    raise QueryTextError(refusal.message)
 
 
-def evaluate(graph: Graph, job: QueryJob, *, settings: Settings) -> QueryResult:
+def syntax_error_message(query: str, oxigraph_message: str, *, known: list[str]) -> str:
+    """What is wrong with a query Oxigraph could not parse, in words a reader can act on.
+
+    A prefix that is neither `known` nor declared in the query is named, with the known ones (for it
+    Oxigraph says "expected one of Prefix not found" and lists Unicode ranges, or only names the next
+    keyword it could have read). Otherwise Oxigraph's position, the text there, and the keywords or
+    punctuation it expected, without its character classes.
+    """
+    unknown = undeclared_prefixes(query, known=known)
+    if unknown:
+        names = ", ".join(f"{name}:" if name else ": (the empty prefix)" for name in unknown)
+        return (
+            f"unknown prefix{'es' if len(unknown) > 1 else ''} {names}, not declared in the query: "
+            f"add PREFIX {unknown[0]}: <namespace IRI>, or use a known one\n"
+            f"known prefixes: {' '.join(f'{name}:' for name in known)}"
+        )
+    return f"malformed SPARQL query: {_readable(query, _one_line(oxigraph_message))}"
+
+
+def undeclared_prefixes(query: str, *, known: list[str]) -> list[str]:
+    """The prefixes of the prefixed names in `query` that are neither `known` nor declared by its own
+    PREFIX lines, in order of first use. Strings, IRIs, comments, variables and language tags are read
+    past, so a colon inside them is not taken for a prefix."""
+    used: list[str] = []
+    for token in _PREFIX_TOKENS.finditer(query):
+        name = token.group("prefix")
+        if name is not None and name not in used:
+            used.append(name)
+    declared = set(_DECLARED_PREFIX.findall(query))
+    return [name for name in used if name not in known and name not in declared]
+
+
+_BLANK = re.compile(r"(?:\s|#[^\r\n]*)*")
+"""A query text of nothing but white space and comments."""
+_PN_PREFIX = r"(?:[^\W\d_](?:[\w.\-]*[\w\-])?)?"
+"""SPARQL's PN_PREFIX: a letter, then letters, digits, `_`, `-` and `.` (not last); may be empty."""
+_PREFIX_TOKENS = re.compile(
+    r"\#[^\r\n]*"
+    r"|'''.*?(?:'''|\Z)|\"\"\".*?(?:\"\"\"|\Z)"
+    r"|'(?:[^'\\\r\n]|\\.)*'?|\"(?:[^\"\\\r\n]|\\.)*\"?"
+    r"|<[^<>\"{}|^`\x00-\x20]*>"
+    r"|[?$]\w+|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
+    rf"|(?<![\w.\-:])(?P<prefix>{_PN_PREFIX}):",
+    re.S,
+)
+"""Left to right: the tokens a colon may sit in (read past), or a prefixed name's prefix (captured)."""
+_DECLARED_PREFIX = re.compile(rf"\bPREFIX\s+({_PN_PREFIX}):", re.I)
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+_EXPECTED_ITEM = re.compile(r"\"(?:[^\"\\]|\\.)*\"|\[(?:'(?:[^'\\]|\\.)*'|[^\]])*\]|[^,\s][^,]*")
+"""One item of Oxigraph's `expected one of ...` list: a quoted token, a bracketed character class, or a
+keyword or rule name."""
+_NEAR_CHARACTERS = 20
+
+
+def _readable(query: str, message: str) -> str:
+    """Oxigraph's `error at L:C: expected one of A, B, [ranges]` with the text found at L:C and without
+    the character classes: a reader wants the keyword or punctuation that was expected, if any."""
+    position = _POSITION.search(message)
+    if position is None:
+        return message
+    line, column = int(position.group(1)), int(position.group(2))
+    lines = query.splitlines()
+    after = " ".join([lines[line - 1][column - 1 :], *lines[line:]]) if line <= len(lines) else ""
+    after = " ".join(after.split())
+    where = f"error at {line}:{column}, " + (
+        f"at {after[:_NEAR_CHARACTERS]!r}" if after else "where the query ends"
+    )
+    _, _, expected = message[position.end() :].partition("expected")
+    items = [
+        item.strip()
+        for item in _EXPECTED_ITEM.findall(expected.removeprefix(" one of"))
+        if not item.startswith("[") and item.strip() != "Prefix not found"
+    ]
+    return f"{where}: expected {' or '.join(items)}" if items else where
+
+
+def evaluate(graph: Store | Graph, job: QueryJob, *, settings: Settings) -> QueryResult:
     """Evaluate one job in a sandboxed query process over a temporary read-only store of `graph`.
 
     No refusal is applied here (`answer_query` applies them): what this returns is what the sandbox lets
@@ -119,18 +205,19 @@ def evaluate(graph: Graph, job: QueryJob, *, settings: Settings) -> QueryResult:
             pool.start()
             return pool.run(job)
         except QuerySyntaxError as error:
-            raise QueryError(f"malformed SPARQL query: {_one_line(str(error))}") from error
+            known = [name for name, _ in job.prefixes]
+            raise QueryTextError(syntax_error_message(job.query, str(error), known=known)) from error
         except NoAcceptableFormat as error:
-            raise QueryError(
+            raise QueryTextError(
                 "a CONSTRUCT or DESCRIBE query answers with a graph: use --format table (Turtle) or json"
             ) from error
         except QueryTimeout as error:
-            raise QueryError(
+            raise QueryTextError(
                 f"the query ran longer than {settings.query_timeout:g} s and was stopped; "
                 "narrow it down or add a LIMIT"
             ) from error
-        except EvaluationError as error:
-            raise QueryError(_one_line(str(error))) from error
+        except QueryError as error:
+            raise QueryTextError(_one_line(str(error))) from error
         finally:
             pool.close()
 
@@ -169,7 +256,7 @@ def _cell(term: object, *, base: str) -> str:
     if term is None:
         text = ""
     elif isinstance(term, NamedNode):
-        text = shorten_iri(term.value, base=base)
+        text = shorten(term.value, base=base)
     elif isinstance(term, BlankNode):
         text = f"_:{term.value}"
     elif isinstance(term, Literal):
@@ -178,17 +265,3 @@ def _cell(term: object, *, base: str) -> str:
         text = str(term)
     text = " ".join(text.split())
     return text if len(text) <= MAX_CELL_WIDTH else text[: MAX_CELL_WIDTH - 1] + "…"
-
-
-def shorten_iri(iri: str, *, base: str = DEFAULT_BASE) -> str:
-    """`mgid:mitigation/x` for an IRI under one of our namespaces, `<iri>` otherwise.
-
-    A display form for tables and reports: the local part may hold `/`, which CURIEs allow (Turtle does not).
-    """
-    matches = [
-        (prefix, ns) for prefix, ns in query_prefixes(base=base).items() if iri.startswith(ns) and iri != ns
-    ]
-    if not matches:
-        return f"<{iri}>"
-    prefix, namespace = max(matches, key=lambda match: len(match[1]))
-    return f"{prefix}:{iri[len(namespace) :]}"

@@ -1,5 +1,12 @@
-"""The namespaces Mitigraph speaks, in one place, and the prefixes every serialisation binds."""
+"""The namespaces Mitigraph speaks, in one place, and the prefixes every serialisation binds.
 
+`PREFIXES` are ours and fixed; `mgid:` is the instance namespace and follows the deployment's base, so the
+prefix maps that include it (`prefixes`, `converter`, `shorten`) take the base.
+"""
+
+from functools import lru_cache
+
+from curies import Converter
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
 
@@ -41,11 +48,37 @@ PREFIXES: dict[str, str] = {
 }
 
 
+INSTANCE_PREFIX = "mgid"
+"""The prefix of the instance namespace (`Settings.base`)."""
+
+
+def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """Our prefixes plus `mgid:` for the instance IRIs under `base`."""
+    return {**PREFIXES, INSTANCE_PREFIX: base}
+
+
+@lru_cache(maxsize=8)
+def converter(base: str = DEFAULT_BASE) -> Converter:
+    """A CURIE converter over `prefixes(base)`; the longest matching namespace wins."""
+    return Converter.from_prefix_map(prefixes(base))
+
+
+def shorten(iri: str, *, base: str = DEFAULT_BASE) -> str:
+    """`mgid:mitigation/x` for an IRI under one of our namespaces, `<iri>` otherwise.
+
+    A display form for tables and reports: the local part may hold `/`, which CURIEs allow (Turtle does
+    not). A namespace IRI itself is written whole, never as an empty local name (`mg:`).
+    """
+    curie = converter(base).compress(iri)
+    if curie is None or curie.endswith(":"):
+        return f"<{iri}>"
+    return curie
+
+
 def bind_prefixes(graph: Graph, *, base: str = DEFAULT_BASE) -> Graph:
     """Bind our prefixes (and `mgid:` for instance IRIs) so every export reads the same way."""
-    for prefix, namespace in PREFIXES.items():
+    for prefix, namespace in prefixes(base).items():
         graph.bind(prefix, namespace, override=True, replace=True)
-    graph.bind("mgid", base, override=True, replace=True)
     return graph
 
 

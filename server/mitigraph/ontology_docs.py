@@ -18,18 +18,14 @@ from rdflib import RDFS, Graph, URIRef
 
 from mitigraph.alignments import Mapping, mappings
 from mitigraph.loader import load_files, ontology_files, reference_data_files
-from mitigraph.namespaces import DEFAULT_BASE, PREFIXES
+from mitigraph.namespaces import DEFAULT_BASE, converter
 
 MAPPINGS_SECTION_ID = "mappings"
 
 
 def _short(iri: URIRef, *, base: str = DEFAULT_BASE) -> str:
-    """A prefixed name for display (`skos:closeMatch`, `mgid:actor/developer`), else the IRI."""
-    prefixes = {**PREFIXES, "mgid": base}
-    for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
-        if str(iri).startswith(namespace):
-            return f"{prefix}:{str(iri)[len(namespace) :]}"
-    return str(iri)
+    """A prefixed name for display (`skos:closeMatch`, `mgid:actor/developer`), else the IRI as it is."""
+    return converter(base).compress(str(iri), passthrough=True)
 
 
 def _term_cell(iri: URIRef, label: str | None, *, base: str) -> td:
@@ -52,7 +48,8 @@ def mappings_section(found: Sequence[Mapping], *, base: str = DEFAULT_BASE) -> s
     rows = tbody()
     for mapping in found:
         row = tr(
-            _term_cell(mapping.subject, mapping.subject_label, base=base), td(code(_short(mapping.predicate)))
+            _term_cell(mapping.subject, mapping.subject_label, base=base),
+            td(code(_short(mapping.predicate, base=base))),
         )
         row.add(_term_cell(mapping.object, mapping.object_label, base=base), td(mapping.rationale))
         rows.add(row)

@@ -12,11 +12,13 @@ import csv
 import io
 
 import yaml
+from pyoxigraph import Store
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
-from mitigraph.alignments import Mapping, mappings
+from mitigraph.alignments import Mapping, mapping_graph, mappings
 from mitigraph.namespaces import DEFAULT_BASE, NIST_AI_RMF, ONTOLOGY_IRI, PREFIXES
+from mitigraph.outputs import BinaryOutput
 
 MAPPING_SET_ID = "https://w3id.org/mitigraph/mappings.sssom.tsv"
 MAPPING_JUSTIFICATION = "semapv:ManualMappingCuration"
@@ -91,6 +93,11 @@ def _used_prefixes(rows: list[list[str]], prefixes: dict[str, str]) -> dict[str,
     for row in rows:
         used.update(cell.split(":", 1)[0] for cell in (row[0], row[2], row[3]))
     return {prefix: ns for prefix, ns in sorted(prefixes.items()) if prefix in used}
+
+
+def write_sssom(store: Store, output: BinaryOutput, *, base: str = DEFAULT_BASE) -> None:
+    """The mappings of the store's graph as SSSOM TSV, read from the store by SPARQL (mapping_graph)."""
+    output.write(to_sssom_tsv(mapping_graph(store, base=base)))
 
 
 def to_sssom_tsv(graph: Graph) -> bytes:

@@ -1,91 +1,80 @@
-"""The Oxigraph store: filled from the validated rdflib graph, read by the pages and the SPARQL endpoint."""
+"""The Oxigraph store: the published graph on disk, opened read-only by every process that serves it, and the
+reader Mitigraph's own bounded queries go through.
+
+The store is written once (`write_disk_store`, from the loader's in-memory store) and never changed after:
+the site that describes it (mitigraph.site) and the web workers only read it.
+"""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
-from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, RdfFormat, Store, Triple, Variable
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    Triple,
+    Variable,
+)
 from rdflib import Graph
 
-from mitigraph.namespaces import DEFAULT_BASE, sparql_prologue
-
-if TYPE_CHECKING:
-    from mitigraph.loader import LoadedGraph
-    from mitigraph.settings import Settings
-    from mitigraph.validation import ValidationReport
+from mitigraph.namespaces import sparql_prologue
 
 Term = NamedNode | BlankNode | Literal
+GraphSource = Store | Graph
+"""What a store is filled from: the loader's Oxigraph store (its default graph), or an rdflib graph."""
 
-
-def fill_store(store: Store, graph: Graph) -> Store:
-    """Bulk-load an rdflib graph into an Oxigraph store (default graph)."""
-    store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES)
-    return store
-
-
-def memory_store(graph: Graph) -> Store:
-    return fill_store(Store(), graph)
-
-
-def disk_store(graph: Graph, directory: Path, *, base: str = DEFAULT_BASE) -> Path:
-    """Write the graph into an on-disk store at `directory` (created), so processes can open it read-only.
-
-    The store's site cache (mitigraph.site_cache: downloads, search index, counts, documents) is computed
-    here too, once, so that no server process ever has to compute it.
-    """
-    from mitigraph.site_cache import write_store_site_cache
-
-    store = fill_store(Store(str(directory)), graph)
-    store.optimize()
-    store.flush()
-    del store
-    write_store_site_cache(directory, base=base)
-    return directory
+STORE_MARKER = "CURRENT"
+"""A file every on-disk Oxigraph (RocksDB) store has."""
+BULK_CHUNK_QUADS = 100_000
+"""Quads handed to Oxigraph's bulk loader at a time when one store is filled from another: in one call it
+buffers everything it is given (730 MB more at 1.08 million triples); in chunks of this size it needs no
+memory beyond the source's, for a tenth more time."""
+MAX_BLANK_NODE_DEPTH = 8
+"""How deep the description of an entity follows blank nodes (author lists, reified statements)."""
 
 
 class StoreError(Exception):
     """The store cannot be opened or written; the message names the directory and what to do."""
 
 
-class GraphInvalid(Exception):
-    """The graph to serve does not conform to the shapes; `report` holds every violation."""
-
-    def __init__(self, report: ValidationReport, *, loaded: LoadedGraph) -> None:
-        self.report = report
-        self.loaded = loaded
-        super().__init__(f"the graph does not conform to the shapes: {len(report.violations)} violation(s)")
-
-
-def published_graph(settings: Settings) -> Graph:
-    """The graph the server publishes, loaded once through the loader and validated as `validate` does."""
-    from mitigraph.loader import load_project, load_shapes
-    from mitigraph.validation import validate_graph
-
-    loaded = load_project(base=settings.base, graph_files=settings.graph_files)
-    if settings.validate:
-        report = validate_graph(loaded.graph, shapes=load_shapes(), origins=loaded, base=settings.base)
-        if not report.conforms:
-            raise GraphInvalid(report, loaded=loaded)
-    return loaded.graph
+def fill_store(store: Store, source: GraphSource) -> Store:
+    """Bulk-load the triples of `source` into the default graph of `store`."""
+    if isinstance(source, Graph):
+        store.bulk_load(source.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES)
+    else:
+        quads = iter(source.quads_for_pattern(None, None, None, DefaultGraph()))
+        while chunk := list(islice(quads, BULK_CHUNK_QUADS)):
+            store.bulk_extend(chunk)
+    return store
 
 
-@contextmanager
-def served_store_dir(settings: Settings) -> Iterator[Path]:
-    """The on-disk store the server reads: `settings.store_dir` when given, else a temporary one.
+def memory_store(source: GraphSource) -> Store:
+    return fill_store(Store(), source)
 
-    A temporary store holds the validated published graph (and its site cache) and is removed when the
-    context ends, so a stopped server leaves nothing behind. The rdflib graph is not kept while serving.
-    """
-    if settings.store_dir is not None:
-        open_read_only(settings.store_dir)  # fail now, with a clear message, not in every web worker
-        yield settings.store_dir
-        return
-    with tempfile.TemporaryDirectory(prefix="mitigraph-store-") as parent:
-        yield disk_store(published_graph(settings), Path(parent) / "store", base=settings.base)
+
+def write_disk_store(source: GraphSource, directory: Path) -> Path:
+    """Write the triples of `source` into a new on-disk store at `directory`, compacted and closed, so that
+    any number of processes can then open it read-only. (Other files in `directory` are left alone: the
+    store's site is written beside it.)"""
+    directory = Path(directory)
+    if (directory / STORE_MARKER).exists():
+        raise StoreError(f"cannot write a new store into {directory}: it already holds one")
+    try:
+        store = fill_store(Store(str(directory)), source)
+        store.optimize()
+        store.flush()
+    except OSError as error:
+        raise StoreError(f"cannot write the Oxigraph store at {directory}: {error}") from error
+    del store
+    return directory
 
 
 def open_read_only(directory: Path) -> Store:
@@ -108,18 +97,22 @@ class GraphReader:
         self._store = store
         self._prologue = sparql_prologue()
 
-    def select(self, query: str, **bindings: Term) -> list[dict[str, Term]]:
-        """Rows of a SELECT query as dicts of variable name -> term (unbound variables are left out).
+    def rows(self, query: str, **bindings: Term) -> Iterator[dict[str, Term]]:
+        """Rows of a SELECT query as dicts of variable name -> term (unbound variables are left out), one at
+        a time as the store finds them.
 
-        `bindings` substitute variables before evaluation, e.g. `select(q, entity=NamedNode(iri))`;
+        `bindings` substitute variables before evaluation, e.g. `rows(q, entity=NamedNode(iri))`;
         Oxigraph asks that a substituted variable appear in the projection (`SELECT *` does).
         """
         solutions = self._store.query(self._prologue + query, substitutions=_substitutions(bindings))
-        assert isinstance(solutions, QuerySolutions), "select() takes SELECT queries"
+        assert isinstance(solutions, QuerySolutions), "rows() and select() take SELECT queries"
         names = [variable.value for variable in solutions.variables]
-        return [
-            {name: solution[name] for name in names if solution[name] is not None} for solution in solutions
-        ]
+        for solution in solutions:
+            yield {name: solution[name] for name in names if solution[name] is not None}
+
+    def select(self, query: str, **bindings: Term) -> list[dict[str, Term]]:
+        """Every row of a SELECT query (see `rows`)."""
+        return list(self.rows(query, **bindings))
 
     def ask(self, query: str, **bindings: Term) -> bool:
         return bool(self._store.query(self._prologue + query, substitutions=_substitutions(bindings)))
@@ -130,6 +123,26 @@ class GraphReader:
             for quad in self._store.quads_for_pattern(subject, None, None)
         ]
 
+    def description(self, subject: NamedNode) -> list[Triple]:
+        """The concise bounded description: the subject's triples, following blank nodes to a fixed depth."""
+        triples: list[Triple] = []
+        frontier: list[NamedNode | BlankNode] = [subject]
+        seen: set[NamedNode | BlankNode] = set()
+        for _ in range(MAX_BLANK_NODE_DEPTH):
+            next_frontier: list[NamedNode | BlankNode] = []
+            for node in frontier:
+                if node in seen:
+                    continue
+                seen.add(node)
+                for quad in self._store.quads_for_pattern(node, None, None, DefaultGraph()):
+                    triples.append(quad.triple)
+                    if isinstance(quad.object, BlankNode):
+                        next_frontier.append(quad.object)
+            if not next_frontier:
+                break
+            frontier = next_frontier
+        return triples
+
     @property
     def store(self) -> Store:
         return self._store
@@ -137,8 +150,3 @@ class GraphReader:
 
 def _substitutions(bindings: Mapping[str, Term]) -> dict[Variable, Term | Triple] | None:
     return {Variable(name): value for name, value in bindings.items()} or None
-
-
-def as_mapping(row: Mapping[str, Term]) -> dict[str, str]:
-    """Plain string values of a row (IRIs and literal lexical forms), for templates."""
-    return {name: term.value for name, term in row.items()}

@@ -7,13 +7,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from loadgen import percentile
 from pyoxigraph import QueryResultsFormat, QueryTriples, RdfFormat, Store
 from rdflib import Graph, URIRef
 
 from mitigraph.loader import load_files, load_shapes
 from mitigraph.store import memory_store
 from mitigraph.validation import ShapesError, validate_graph
+from tests.benchmarks.loadgen import percentile
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Benchmark Mitigraph against the Oxigraph server and rdflib-endpoint on the same data and queries.
 
-    python tests/benchmarks/run.py --sizes 2000,100000
+    python -m tests.benchmarks.run --sizes 2000,100000     (from the repository root)
 
 For each size: generate a synthetic graph (`mitigraph generate`), load it, time the example queries in
 process (pyoxigraph vs rdflib), time SHACL validation, then start each server on a free loopback port and
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import logging
 import os
 import platform
 import shutil
@@ -22,11 +23,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 import psutil
-from loadgen import HttpRequest, LoadResult, run_load
-from measures import (
+
+from mitigraph.examples import ExampleQuery, example_queries
+from mitigraph.loader import ontology_files, reference_data_files
+from mitigraph.namespaces import DEFAULT_BASE
+from mitigraph.site import write_store
+from mitigraph.synthetic import generate
+from tests.benchmarks.loadgen import HttpRequest, LoadResult, run_load
+from tests.benchmarks.measures import (
     Timed,
     ValidationTiming,
     load_rdflib,
@@ -37,7 +42,7 @@ from measures import (
     time_pyshacl_turbo,
     time_repeatedly,
 )
-from servers import (
+from tests.benchmarks.servers import (
     RunningServer,
     ServerFailed,
     ServerPlan,
@@ -50,11 +55,7 @@ from servers import (
     running,
     scratch_dir,
 )
-
-from mitigraph.examples import ExampleQuery, example_queries
-from mitigraph.loader import ontology_files, reference_data_files
-from mitigraph.store import disk_store
-from mitigraph.synthetic import generate
+from tests.support.library_logs import quiet_library_logging
 
 MIB = 1024 * 1024
 MITIGRAPH = "Mitigraph (--store)"
@@ -116,7 +117,8 @@ def benchmark_size(size: int, *, queries: Sequence[ExampleQuery], options: Optio
     report.triples = len(graph)
     progress(f"N={size}: {generated.mitigations} mitigations, {report.triples} triples in the served graph")
     began = time.perf_counter()
-    store_dir = disk_store(graph, work / f"store-{size}")
+    store_dir = work / f"store-{size}"
+    write_store(graph, store_dir, base=DEFAULT_BASE)
     report.setup["write on-disk store (s)"] = time.perf_counter() - began
     if not options.http_only:
         measure_in_process(report, graph, queries=queries, options=options)
@@ -187,11 +189,7 @@ def measure_server(
                     report.http.append(HttpCell(server=plan.name, query=example.label, result=result))
             if plan.name == MITIGRAPH:
                 measure_pages(report, server, options=options)
-            report.starts[plan.name] = (
-                server.start_to_first_answer,
-                server.start_to_settled,
-                server.memory.peak_bytes,
-            )
+            record_start(report, server)
     except ServerFailed as error:
         report.notes.append(f"{plan.name} failed: {error}")
 
@@ -202,13 +200,18 @@ def measure_start_only(
     progress(f"N={report.size}: start-up of {plan.name}")
     try:
         with running(plan, first_query=first_query.query, log_dir=work) as server:
-            report.starts[plan.name] = (
-                server.start_to_first_answer,
-                server.start_to_settled,
-                server.memory.peak_bytes,
-            )
+            record_start(report, server)
     except ServerFailed as error:
         report.notes.append(f"{plan.name} failed: {error}")
+
+
+def record_start(report: SizeReport, server: RunningServer) -> None:
+    """How long the server took to answer and to settle, and its peak memory so far."""
+    report.starts[server.name] = (
+        server.start_to_first_answer,
+        server.start_to_settled,
+        server.memory.peak_bytes,
+    )
 
 
 def sparql_request(query_url: str, example: ExampleQuery) -> HttpRequest:
@@ -454,6 +457,8 @@ def stop_on_sigterm() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
     stop_on_sigterm()
+    logging.basicConfig(level=logging.WARNING, format="[%(name)s] %(levelname)s %(message)s", force=True)
+    quiet_library_logging()
     queries = selected_queries(options.queries)
     if not queries:
         print("no example query matches --queries", file=sys.stderr)

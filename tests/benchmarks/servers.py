@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,11 +21,12 @@ from pathlib import Path
 
 import httpx
 import psutil
-from loadgen import HttpRequest, require_loopback, send
 
 from mitigraph.publish import GraphStoreTarget, upload
+from tests.benchmarks.loadgen import HttpRequest, require_loopback, send
+from tests.support.polling import NotInTime, poll_until
+from tests.support.servers import LOOPBACK, free_port, kill_process_group
 
-HOST = "127.0.0.1"
 POLL_INTERVAL = 0.05
 """Seconds between readiness polls (a poll is a real query; this only spaces them)."""
 MEMORY_SAMPLE_INTERVAL = 0.1
@@ -39,12 +39,6 @@ IDLE_CPU_SHARE = 0.1
 
 class ServerFailed(RuntimeError):
     """A server exited or never answered; the message carries the end of its log."""
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
 
 
 def executable(name: str) -> str:
@@ -71,20 +65,8 @@ class PeakMemory:
             self.peak_bytes = max(self.peak_bytes, self._tree_rss())
             self._stop.wait(MEMORY_SAMPLE_INTERVAL)
 
-    def _tree_rss(self) -> int:
-        try:
-            processes = [self._root, *self._root.children(recursive=True)]
-        except psutil.Error:
-            return 0
-        total = 0
-        for process in processes:
-            try:
-                total += process.memory_info().rss
-            except psutil.Error:
-                continue
-        return total
-
-    def tree_cpu_seconds(self) -> float:
+    def _tree_sum(self, measure: Callable[[psutil.Process], float]) -> float:
+        """`measure` summed over the process and its descendants (those that end meanwhile count 0)."""
         try:
             processes = [self._root, *self._root.children(recursive=True)]
         except psutil.Error:
@@ -92,11 +74,16 @@ class PeakMemory:
         total = 0.0
         for process in processes:
             try:
-                times = process.cpu_times()
+                total += measure(process)
             except psutil.Error:
                 continue
-            total += times.user + times.system
         return total
+
+    def _tree_rss(self) -> int:
+        return int(self._tree_sum(lambda process: process.memory_info().rss))
+
+    def tree_cpu_seconds(self) -> float:
+        return self._tree_sum(lambda process: sum(process.cpu_times()[:2]))
 
     def stop(self) -> int:
         self._stop.set()
@@ -146,15 +133,15 @@ def query_request(query_url: str, query: str) -> HttpRequest:
 def _wait_until(
     check: Callable[[], bool], *, process: subprocess.Popen[bytes], timeout: float, what: str
 ) -> None:
-    deadline = time.monotonic() + timeout
-    stop = threading.Event()
-    while time.monotonic() < deadline:
+    def alive_and_checked() -> bool:
         if process.poll() is not None:
             raise ServerFailed(f"{what}: the process exited with status {process.returncode}")
-        if check():
-            return
-        stop.wait(POLL_INTERVAL)
-    raise ServerFailed(f"{what}: no answer within {timeout:g} s")
+        return check()
+
+    try:
+        poll_until(alive_and_checked, timeout=timeout, interval=POLL_INTERVAL)
+    except NotInTime:
+        raise ServerFailed(f"{what}: no answer within {timeout:g} s") from None
 
 
 NOT_READY_STATUSES = (502, 503, 504)
@@ -185,7 +172,7 @@ def _listens(client: httpx.Client, url: str) -> bool:
 def running(plan: ServerPlan, *, first_query: str, log_dir: Path) -> Iterator[RunningServer]:
     """Start the server, wait for its first answered query (timed from the spawn), stop it on exit."""
     port = free_port()
-    root = f"http://{HOST}:{port}"
+    root = f"http://{LOOPBACK}:{port}"
     require_loopback(root)
     log_path = log_dir / f"{plan.name.replace(' ', '-')}.log"
     with log_path.open("wb") as log:
@@ -255,8 +242,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     try:
         process.wait(timeout=STOP_GRACE)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        kill_process_group(process)
 
 
 # ---------------------------------------------------------------- the three servers
@@ -265,7 +251,8 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def mitigraph_from_store(store_dir: Path, *, workers: int, query_workers: int) -> ServerPlan:
     def command(port: int) -> list[str]:
         return [
-            executable("mitigraph"), "serve", "--host", HOST, "--port", str(port), "--store", str(store_dir),
+            executable("mitigraph"), "serve", "--host", LOOPBACK, "--port", str(port),
+            "--store", str(store_dir),
             "--workers", str(workers), "--query-workers", str(query_workers), "--no-access-log",
         ]  # fmt: skip
 
@@ -276,7 +263,7 @@ def mitigraph_from_files(files: Sequence[Path], *, workers: int, query_workers: 
     def command(port: int) -> list[str]:
         graphs = [argument for path in files for argument in ("--graph", str(path))]
         return [
-            executable("mitigraph"), "serve", "--host", HOST, "--port", str(port), *graphs,
+            executable("mitigraph"), "serve", "--host", LOOPBACK, "--port", str(port), *graphs,
             "--workers", str(workers), "--query-workers", str(query_workers), "--no-access-log",
         ]  # fmt: skip
 
@@ -294,7 +281,7 @@ def oxigraph_in_memory(files: Sequence[Path]) -> ServerPlan:
             )
 
     def command(port: int) -> list[str]:
-        return [executable("oxigraph"), "serve", "--bind", f"{HOST}:{port}"]
+        return [executable("oxigraph"), "serve", "--bind", f"{LOOPBACK}:{port}"]
 
     return ServerPlan(name="Oxigraph server", command=command, query_path="/query", after_listening=load)
 
@@ -309,7 +296,7 @@ def oxigraph_read_only(store_dir: Path) -> ServerPlan:
             "--location",
             str(store_dir),
             "--bind",
-            f"{HOST}:{port}",
+            f"{LOOPBACK}:{port}",
         ]
 
     return ServerPlan(name="Oxigraph server (on-disk store)", command=command, query_path="/query")
@@ -319,7 +306,15 @@ def rdflib_endpoint(files: Sequence[Path]) -> ServerPlan:
     """rdflib-endpoint's own CLI over an rdflib graph: what a user assembles from the obvious parts."""
 
     def command(port: int) -> list[str]:
-        return [executable("rdflib-endpoint"), "serve", *map(str, files), "--host", HOST, "--port", str(port)]
+        return [
+            executable("rdflib-endpoint"),
+            "serve",
+            *map(str, files),
+            "--host",
+            LOOPBACK,
+            "--port",
+            str(port),
+        ]
 
     return ServerPlan(name="rdflib-endpoint", command=command, query_path="/")
 

@@ -1,4 +1,4 @@
-"""`mitigraph build`: validated exports plus a dataset description, or nothing at all."""
+"""`mitigraph build`: validated exports plus a dataset description (and a store with its site), or nothing."""
 
 from __future__ import annotations
 
@@ -15,14 +15,18 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
 
 from mitigraph.cli import main
 from mitigraph.dataset_description import SPDX
-from mitigraph.export import EXPORT_FORMATS, RDF_EXPORT_FORMATS
+from mitigraph.formats import formats_for
 from mitigraph.iris import Minter
+from mitigraph.jsonld import blank_list_cells
 from mitigraph.loader import LoadedGraph, parse_file, project_files
 from mitigraph.namespaces import MG
+from mitigraph.site import SITE_DIR_NAME
+from mitigraph.store import open_read_only
 
 VIOLATING = Path(__file__).resolve().parents[1] / "shapes" / "fixtures" / "mitigation-violating.ttl"
 MITIGRAPH = Path(sys.executable).with_name("mitigraph")
-EXPECTED_FILES = sorted([fmt.file_name() for fmt in EXPORT_FORMATS.values()] + ["void.ttl"])
+EXPORTED = formats_for("export")
+EXPECTED_FILES = sorted([fmt.file_name for fmt in EXPORTED] + ["void.ttl"])
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +44,10 @@ def test_build_writes_every_export_and_the_description(built: tuple[Path, str]) 
 
 def test_every_export_holds_the_project_graph(built: tuple[Path, str], project: LoadedGraph) -> None:
     out, _ = built
-    for export_format in RDF_EXPORT_FORMATS.values():
-        assert isomorphic(parse_file(out / export_format.file_name()), project.graph), (
-            export_format.file_name()
-        )
+    for fmt in EXPORTED:
+        if fmt.kind == "graph":
+            expected = project.graph if fmt.whole_graph else blank_list_cells(project.graph)
+            assert isomorphic(parse_file(out / fmt.file_name), expected), fmt.file_name
 
 
 def test_the_description_counts_triples_and_records(built: tuple[Path, str], project: LoadedGraph) -> None:
@@ -71,7 +75,7 @@ def test_the_description_keeps_licence_and_notice_and_lists_each_file(built: tup
     assert "preliminary" in str(description.value(dataset, MG.dataNotice))
     distributions = list(description.objects(dataset, DCAT.distribution))
     by_name = {str(description.value(d, DCTERMS.identifier)): d for d in distributions}
-    assert sorted(by_name) == sorted(fmt.file_name() for fmt in EXPORT_FORMATS.values())
+    assert sorted(by_name) == sorted(fmt.file_name for fmt in EXPORTED)
     for name, node in by_name.items():
         content = (out / name).read_bytes()
         assert int(str(description.value(node, DCAT.byteSize))) == len(content)
@@ -122,3 +126,29 @@ def test_a_refused_build_exits_1_for_a_shell(tmp_path: Path) -> None:
     )
     assert completed.returncode == 1
     assert not out.exists()
+
+
+def test_the_summary_times_each_stage(built: tuple[Path, str]) -> None:
+    _, summary = built
+    stages = summary.split("Stages: ", 1)[1]
+    for stage in ("load", "validate", *(fmt.name for fmt in EXPORTED), "description"):
+        assert f"{stage} " in stages
+
+
+def test_an_unreadable_file_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<a> <b> .\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--out", str(out), f"--graph={broken}"])
+    assert result.exit_code == 2
+    assert "broken.ttl" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.ttl"]
+
+
+def test_store_writes_the_store_and_its_site(tmp_path: Path, project: LoadedGraph) -> None:
+    out, store_dir = tmp_path / "out", tmp_path / "store"
+    result = CliRunner().invoke(main, ["build", "--out", str(out), "--store", str(store_dir)])
+    assert result.exit_code == 0, result.output
+    assert (store_dir / SITE_DIR_NAME).is_dir()
+    assert len(open_read_only(store_dir)) == project.triples
+    assert "mitigraph serve --store" in result.output

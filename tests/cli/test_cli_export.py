@@ -1,7 +1,10 @@
-"""`mitigraph export`: every format carries the same graph, JSON-LD is compact, files are replaced whole."""
+"""`mitigraph export`: every format carries the same graph, JSON-LD is compact with the published context,
+files are replaced whole, other graphs can be exported with `--graph`."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -9,37 +12,54 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
 
 from mitigraph.cli import main
-from mitigraph.export import EXPORT_FORMATS, RDF_EXPORT_FORMATS, export_graph
-from mitigraph.jsonld import blank_list_cells
-from mitigraph.loader import LoadedGraph, parse_file
+from mitigraph.formats import Format, format_named, formats_for
+from mitigraph.jsonld import blank_list_cells, context_terms
+from mitigraph.loader import LoadedGraph, load_files, parse_file
+from mitigraph.mitigation_table import COLUMNS
 from mitigraph.namespaces import MG
+from mitigraph.synthetic import generate
+
+EXPORTED = formats_for("export")
+GRAPHS = [fmt for fmt in EXPORTED if fmt.kind == "graph"]
 
 
-def export_to(tmp_path: Path, format_name: str) -> Path:
-    output = tmp_path / f"export.{EXPORT_FORMATS[format_name].extension}"
-    result = CliRunner().invoke(main, ["export", "--format", format_name, "--output", str(output)])
+def export_to(tmp_path: Path, fmt: Format, *extra: str) -> Path:
+    output = tmp_path / fmt.file_name
+    result = CliRunner().invoke(main, ["export", "--format", fmt.name, "--output", str(output), *extra])
     assert result.exit_code == 0, result.output
     return output
 
 
-@pytest.mark.parametrize("format_name", sorted(RDF_EXPORT_FORMATS))
-def test_every_format_round_trips_to_the_same_graph(
-    tmp_path: Path, format_name: str, project: LoadedGraph
+def test_export_offers_every_format_of_the_registry_it_can_write() -> None:
+    assert [fmt.name for fmt in EXPORTED] == [
+        "turtle",
+        "jsonld",
+        "ntriples",
+        "rdfxml",
+        "trig",
+        "csv",
+        "sssom",
+    ]
+
+
+@pytest.mark.parametrize("fmt", GRAPHS, ids=lambda fmt: fmt.name)
+def test_every_graph_format_reads_back_as_the_graph(
+    tmp_path: Path, fmt: Format, project: LoadedGraph
 ) -> None:
-    output = export_to(tmp_path, format_name)
-    assert isomorphic(parse_file(output), project.graph)
+    """Exactly the graph, except that JSON-LD writes the IRI-named author-list cells as blank nodes."""
+    read_back = parse_file(export_to(tmp_path, fmt))
+    expected = project.graph if fmt.whole_graph else blank_list_cells(project.graph)
+    assert isomorphic(read_back, expected)
 
 
-def test_turtle_to_jsonld_to_turtle_is_isomorphic(tmp_path: Path) -> None:
-    turtle = parse_file(export_to(tmp_path, "turtle"))
-    jsonld_file = tmp_path / "step.jsonld"
-    jsonld_file.write_bytes(export_graph(turtle, format_name="jsonld"))
-    from_jsonld = parse_file(jsonld_file)
-    turtle_again = tmp_path / "again.ttl"
-    turtle_again.write_bytes(export_graph(from_jsonld, format_name="turtle"))
-    assert isomorphic(parse_file(turtle_again), turtle)
+def test_an_alias_names_a_format(tmp_path: Path, project: LoadedGraph) -> None:
+    output = tmp_path / "graph.nt"
+    result = CliRunner().invoke(main, ["export", "--format", "nt", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert isomorphic(Graph().parse(output, format="nt"), project.graph)
 
 
 def test_stdout_is_turtle_by_default(project: LoadedGraph) -> None:
@@ -48,18 +68,47 @@ def test_stdout_is_turtle_by_default(project: LoadedGraph) -> None:
     assert isomorphic(Graph().parse(data=result.stdout_bytes, format="turtle"), project.graph)
 
 
-def test_jsonld_is_compact_with_our_prefixes(tmp_path: Path) -> None:
-    document = json.loads(export_to(tmp_path, "jsonld").read_text(encoding="utf-8"))
-    context = document["@context"]
-    for prefix in ("mg", "skos", "dcterms", "prov", "mgid"):
-        assert prefix in context
-    keys = {key for node in document["@graph"] for key in node}
-    assert "mg:inCategory" in keys
-    assert "skos:notation" in keys
-    assert not any(key.startswith("https://w3id.org/mitigraph/ontology#") for key in keys)
-    ids = {node["@id"] for node in document["@graph"]}
-    assert "mgid:category/1.1.3" in ids
-    assert not any(node_id.startswith("https://w3id.org/mitigraph/id/") for node_id in ids)
+def test_turtle_uses_our_prefixes_and_writes_instances_whole(tmp_path: Path) -> None:
+    text = export_to(tmp_path, format_named("turtle")).read_text(encoding="utf-8")
+    assert "@prefix mg: <https://w3id.org/mitigraph/ontology#> ." in text
+    assert "mgid:" not in text
+    assert "<https://w3id.org/mitigraph/id/category/1.1.3>" in text
+
+
+def test_jsonld_is_compact_with_the_published_context(tmp_path: Path, project: LoadedGraph) -> None:
+    document = json.loads(export_to(tmp_path, format_named("jsonld")).read_text(encoding="utf-8"))
+    assert document["@context"] == context_terms()
+    nodes = {node["@id"]: node for node in document["@graph"]}
+    category = nodes["https://w3id.org/mitigraph/id/category/1.1.3"]
+    assert category["notation"] == "1.1.3"
+    assert set(category["@type"]) >= {"Category", "Concept"}
+    keys = {key for node in nodes.values() for key in node}
+    assert {"label", "category", "citedIn", "authors"} <= keys
+    assert not any(key.startswith(("https://w3id.org/mitigraph/ontology#", "mg:inCategory")) for key in keys)
+    mitigations = [node for node in nodes.values() if node.get("@type") == "Mitigation"]
+    assert mitigations
+    graph = project.graph
+    for node in mitigations:
+        iri = URIRef(node["@id"])
+        assert ("category" in node) == ((iri, MG.inCategory, None) in graph), node["@id"]
+        assert ("citedIn" in node) == ((iri, MG.citedIn, None) in graph), node["@id"]
+
+
+def test_the_csv_table_has_one_row_per_mitigation(tmp_path: Path, project: LoadedGraph) -> None:
+    content = export_to(tmp_path, format_named("csv")).read_bytes()
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert tuple(rows[0]) == COLUMNS
+    mitigations = set(project.graph.subjects(RDF.type, MG.Mitigation))
+    assert {URIRef(row[0]) for row in rows[1:]} == mitigations
+    assert len(rows) - 1 == len(mitigations)
+
+
+def test_graph_files_are_exported_instead_of_the_project(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.nt"
+    generate(sample, mitigations=30, seed=3)
+    output = export_to(tmp_path, format_named("turtle"), f"--graph={sample}")
+    assert isomorphic(parse_file(output), load_files([sample]).graph)
 
 
 def test_output_replaces_a_file_whole_and_leaves_no_temporary_files(
@@ -76,24 +125,15 @@ def test_output_replaces_a_file_whole_and_leaves_no_temporary_files(
 def test_an_unknown_format_is_a_usage_error_naming_the_formats() -> None:
     result = CliRunner().invoke(main, ["export", "--format", "yaml"])
     assert result.exit_code == 2
-    assert "turtle" in result.output and "jsonld" in result.output
+    for fmt in EXPORTED:
+        assert fmt.name in result.output
 
 
-def test_short_key_jsonld_reads_back_as_the_graph_with_blank_list_cells(
-    tmp_path: Path, project: LoadedGraph
-) -> None:
-    output = export_to(tmp_path, "jsonld-short")
-    document = json.loads(output.read_text(encoding="utf-8"))
-    mitigations = [node for node in document["@graph"] if node.get("@type") == "Mitigation"]
-    assert mitigations
-    graph = project.graph
-    for node in mitigations:
-        iri = URIRef(expanded(node["@id"]))
-        assert ("category" in node) == ((iri, MG.inCategory, None) in graph), node["@id"]
-        assert ("citedIn" in node) == ((iri, MG.citedIn, None) in graph), node["@id"]
-    assert isomorphic(parse_file(output), blank_list_cells(project.graph))
-
-
-def expanded(node_id: str) -> str:
-    """A compact `mgid:` id as its full IRI."""
-    return node_id.replace("mgid:", "https://w3id.org/mitigraph/id/", 1)
+def test_an_unreadable_graph_file_exits_2_naming_it(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<a> <b> .\n", encoding="utf-8")
+    output = tmp_path / "out.ttl"
+    result = CliRunner().invoke(main, ["export", f"--graph={broken}", "--output", str(output)])
+    assert result.exit_code == 2
+    assert "broken.ttl" in result.output
+    assert not output.exists()

@@ -15,6 +15,8 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from mitigraph.cli import main
+from mitigraph.namespaces import prefixes
+from mitigraph.settings import Settings
 
 CATEGORY_QUERY = "SELECT ?category ?name WHERE { ?category skos:notation '1.1.3' ; skos:prefLabel ?name }"
 
@@ -122,7 +124,7 @@ def one_line_error(err: str) -> str:
         ("SELECT*WHERE{SERVICESILENT<http://127.0.0.1:9/>{?s ?p ?o}}", "SERVICE is not allowed"),
         ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "FROM is not allowed"),
         ("LOAD <file:///etc/passwd>", "LOAD is not allowed"),
-        ("INSERT DATA { <urn:x:a> <urn:x:b> 'c' }", "SPARQL Update (INSERT) is not allowed"),
+        ("INSERT DATA { <urn:x:a> <urn:x:b> 'c' }", "read-only: updates are not run"),
         ("SELECT * WHERE { FILTER(" + "(" * 500 + "1" + ")" * 500 + ") }", "(--max-query-depth)"),
         ("SELECT * WHERE { ?s ?p ?o FILTER(<urn:x:f>(?o)) }", "<urn:x:f> is not supported"),
     ],
@@ -139,3 +141,106 @@ def test_a_malformed_query_is_one_line() -> None:
     code, _, err = query("SELECT ?m WHERE { ?m a mg:Mitigation")
     assert code == 2
     assert one_line_error(err).startswith("error: malformed SPARQL query: error at 1:")
+
+
+def test_a_table_writes_a_namespace_and_a_foreign_iri_whole() -> None:
+    """A CURIE needs a local name, and only our namespaces have prefixes."""
+    code, out, _ = query("SELECT ?iri WHERE { VALUES ?iri { mg: <https://example.org/x> dpv:Risk } }")
+    assert code == 0
+    assert out.splitlines()[2:5] == [
+        "<https://w3id.org/mitigraph/ontology#>",
+        "<https://example.org/x>",
+        "dpv:Risk",
+    ]
+
+
+def error_lines(err: str, *, most: int) -> list[str]:
+    """What a user reads when a query cannot run: at most `most` lines, the first starting `error:`."""
+    lines = err.splitlines()
+    assert 1 <= len(lines) <= most, err
+    assert lines[0].startswith("error: ") and "Traceback" not in err
+    return lines
+
+
+@pytest.mark.parametrize(
+    "name", ["missing.rq", "queries/missing.sparql", "queries/99-missing.ttl", "no/such/dir/query", "nothing"]
+)
+def test_a_missing_query_file_is_no_such_file(name: str, tmp_path: Path) -> None:
+    code, out, err = query(str(tmp_path / name) if "/" in name else name)
+    assert code == 2
+    assert out == ""
+    (line,) = error_lines(err, most=1)
+    assert line == f"error: no such file: {tmp_path / name if '/' in name else name}"
+
+
+def test_a_directory_is_not_a_query(tmp_path: Path) -> None:
+    code, _, err = query(str(tmp_path))
+    assert code == 2
+    assert error_lines(err, most=1) == [f"error: {tmp_path} is a directory: give a query file or a query"]
+
+
+def test_a_query_naming_a_path_in_an_iri_is_still_a_query() -> None:
+    code, out, _ = query("ASK { ?s ?p <https://w3id.org/mitigraph/id/category/1.1.3> }")
+    assert code == 0
+    assert out == "true\n"
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <urn:x:a> <urn:x:b> 'c' }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "WITH <urn:x:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "CLEAR ALL",
+        "PREFIX ex: <urn:x:>\nDROP GRAPH ex:g",
+    ],
+)
+def test_an_update_is_not_run(update: str) -> None:
+    code, out, err = query(update)
+    assert code == 2
+    assert out == ""
+    (line,) = error_lines(err, most=1)
+    assert line.startswith("error: read-only: updates are not run")
+
+
+def test_an_unknown_prefix_is_named_with_the_known_ones() -> None:
+    code, out, err = query("SELECT ?s WHERE { ?s a foo:Mitigation }")
+    assert code == 2
+    assert out == ""
+    first, second = error_lines(err, most=2)
+    assert first.startswith("error: unknown prefix foo:, not declared in the query: add PREFIX foo: <")
+    assert second.split(maxsplit=2)[:2] == ["known", "prefixes:"]
+    assert second.split()[2:] == [f"{name}:" for name in prefixes(Settings().base)]
+    assert "\\u{" not in err and "..=" not in err
+
+
+def test_only_the_undeclared_prefix_is_named() -> None:
+    """A prefix the query declares, and colons in strings, IRIs and comments, are not taken for it."""
+    code, _, err = query(
+        "PREFIX ex: <urn:x:>\nSELECT ?s WHERE { ?s ex:p 'skip:me' ; <urn:y:q> ?o . # not:this\n?o bar:q ?x }"
+    )
+    assert code == 2
+    assert error_lines(err, most=2)[0].startswith("error: unknown prefix bar:, ")
+
+
+def test_the_empty_prefix_is_named_as_such() -> None:
+    code, _, err = query("SELECT ?s WHERE { ?s :p ?o }")
+    assert code == 2
+    assert error_lines(err, most=2)[0].startswith("error: unknown prefix : (the empty prefix), ")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "# only a comment\n", "\n\t\n"])
+def test_an_empty_query_says_so(text: str) -> None:
+    code, out, err = query(text)
+    assert code == 2
+    assert out == ""
+    (line,) = error_lines(err, most=1)
+    assert line.startswith("error: the query is empty")
+
+
+def test_a_syntax_error_shows_where_without_character_classes() -> None:
+    code, _, err = query("SELECT ?m WHERE { ?m a mg:Mitigation")
+    assert code == 2
+    (line,) = error_lines(err, most=1)
+    assert line.startswith("error: malformed SPARQL query: error at 1:37, where the query ends: expected ")
+    assert '"}"' in line and "[" not in line

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pyoxigraph import NamedNode, Quad, RdfFormat, parse, serialize
 
 from mitigraph.cli import main
+from mitigraph.loader import load_project
 
 FIXTURES = Path(__file__).resolve().parents[1] / "shapes" / "fixtures"
 VIOLATING = FIXTURES / "mitigation-violating.ttl"
@@ -117,3 +119,100 @@ def test_many_warnings_are_counted_by_kind_and_all_are_listed_on_request() -> No
     listed = CliRunner().invoke(main, ["validate", "--all-warnings"])
     assert listed.exit_code == 0
     assert listed.output.count("\nWarning: ") + listed.output.startswith("Warning: ") == total
+
+
+def result_keys(output: str) -> set[tuple[str, str | None, str, str]]:
+    report = json.loads(output)
+    return {(r["severity"], r["path"], r["focusNode"], r["message"]) for r in report["results"]}
+
+
+@pytest.mark.parametrize(
+    ("extension", "rdf_format"),
+    [
+        ("nt", RdfFormat.N_TRIPLES),
+        ("nq", RdfFormat.N_QUADS),
+        ("trig", RdfFormat.TRIG),
+        ("rdf", RdfFormat.RDF_XML),
+        ("owl", RdfFormat.RDF_XML),
+        ("jsonld", RdfFormat.JSON_LD),
+    ],
+)
+def test_every_rdf_format_gets_the_report_turtle_gets(
+    extension: str, rdf_format: RdfFormat, tmp_path: Path
+) -> None:
+    """A file is read by its extension; the named graphs of a quad format join the one graph."""
+    quads = [
+        Quad(quad.subject, quad.predicate, quad.object, NamedNode("https://example.org/fixture/graph"))
+        for quad in parse(path=VIOLATING)
+    ]
+    copy = tmp_path / f"{VIOLATING.stem}.{extension}"
+    copy.write_bytes(
+        serialize(quads, format=rdf_format)
+        if rdf_format.supports_datasets
+        else serialize([quad.triple for quad in quads], format=rdf_format)
+    )
+    expected = CliRunner().invoke(main, ["validate", "--format", "json", str(VIOLATING)])
+    result = CliRunner().invoke(main, ["validate", "--format", "json", str(copy)])
+    assert (result.exit_code, expected.exit_code) == (1, 1), result.output
+    assert result_keys(result.stdout) == result_keys(expected.stdout)
+    assert all(
+        entry["files"] == [str(copy)]
+        for entry in json.loads(result.stdout)["results"]
+        if entry["focusNode"].startswith("https://example.org/")
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        (
+            "broken.nt",
+            '<https://example.org/a> <https://example.org/b> "c" .\n<https://example.org/a> .\n',
+            ":2: n-triples syntax error",
+        ),
+        ("broken.nq", '<https://example.org/a> <https://example.org/b> "c .\n', ":1: n-quads syntax error"),
+        (
+            "broken.jsonld",
+            '{\n  "@id": "https://example.org/a",\n  "https://example.org/b": [}\n',
+            ":3: json-ld syntax error",
+        ),
+        ("broken.rdf", "<?xml version='1.0'?>\n<rdf:RDF>\n", ": rdf/xml syntax error"),
+        (
+            "ends-early.ttl",
+            "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e\n\n\n",
+            ":3: turtle syntax error",
+        ),
+    ],
+)
+def test_a_syntax_error_in_any_format_exits_2_naming_file_and_line(
+    name: str, text: str, expected: str, tmp_path: Path
+) -> None:
+    """The line is where the mistake is: an error at the end of the file is on its last written line."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {path}{expected}"), line
+
+
+def test_a_blank_node_is_reported_with_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "anonymous.ttl"
+    path.write_text(
+        "@prefix mg: <https://w3id.org/mitigraph/ontology#> .\n[] a mg:Mitigation .\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["validate", "--format", "json", str(path)])
+    assert result.exit_code == 1
+    blank = [
+        entry for entry in json.loads(result.stdout)["results"] if entry["focusNodeCurie"].startswith("_:")
+    ]
+    assert blank and all(entry["files"] == [str(path)] for entry in blank)
+
+
+def test_the_verdict_counts_the_files_and_triples_read() -> None:
+    """`Conforms: <files> files, <triples> triples; <n> warnings.`, as the README shows it."""
+    project = load_project()
+    result = CliRunner().invoke(main, ["validate"])
+    verdict = result.output.strip().splitlines()[-1]
+    assert verdict.startswith(f"Conforms: {len(project.files)} files, {project.triples} triples; ")
+    assert project.triples == len(project.graph) > 6000

@@ -1,4 +1,5 @@
-"""Where the corpus is, and what a page shows, read with line rules of its own (not with the importer).
+"""The corpus (the saved navigator pages and the seeds), and what a page shows, read with line rules of its
+own (not with the importer).
 
 A page is its non-blank lines; the third is the description of its record's category; its id is its file
 name; a page in `truncated/` stops early (the corpus README says so) and its last line is cut off.
@@ -9,10 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = REPO_ROOT.parent / "shared"
-CORPUS = SHARED / "navigator-pages"
-SEEDS = SHARED / "seeds"
+from tests.support.paths import navigator_pages, seed_pages
+
 WORD = re.compile(r"\w+")
 GLUE = re.compile(r"(?<=[a-z)])(?=[A-Z0-9“‘\"])")
 """Where a page glues a category name to the next title (`Testing & EvaluationUsing safety margins`)."""
@@ -21,9 +20,8 @@ NIST_TASKS = re.compile(r"\[NIST AI Actor tasks: ([^\]]*)\]")
 
 
 def corpus_pages() -> list[Path]:
-    pages = sorted(CORPUS.glob("*/*.txt")) + sorted(SEEDS.glob("*.txt"))
-    assert pages, f"the corpus is missing: expected the saved pages in {CORPUS} and {SEEDS}"
-    return pages
+    """Every saved navigator page, then the seeds."""
+    return navigator_pages() + seed_pages()
 
 
 def lines_of(page: Path) -> list[str]:

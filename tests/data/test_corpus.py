@@ -23,6 +23,7 @@ from corpus_pages import (
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.term import Node
 
 from mitigraph.assets import data_dir
 from mitigraph.importer.importing import ImportResult
@@ -88,7 +89,7 @@ def test_the_record_sits_in_the_category_its_page_describes(graph: Graph, page: 
 
 @pytest.mark.parametrize("page", PAGES, ids=page_id)
 def test_the_record_holds_only_words_from_its_pages(graph: Graph, page: Path) -> None:
-    by_node = {page_node(p): p for p in PAGES}
+    by_node: dict[Node, Path] = {page_node(p): p for p in PAGES}
     derived_from = [
         by_node[node] for node in graph.objects(record(page), PROV.wasDerivedFrom) if node in by_node
     ]

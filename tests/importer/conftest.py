@@ -6,11 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from importer_helpers import PAGE_FIXTURES
 from rdflib import Graph
+from tests.support.paths import PAGE_FIXTURES
 
 from mitigraph.importer.importing import ImportResult, PageImport, import_page, import_pages, reference_terms
-from mitigraph.importer.reference import ReferenceTerms
+from mitigraph.importer.taxonomy import ReferenceTerms
 from mitigraph.loader import load_files, reference_data_files
 
 

@@ -11,8 +11,8 @@ from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import SKOS
 
-from mitigraph.importer.errors import WarningKind
 from mitigraph.importer.importing import ImportResult
+from mitigraph.importer.text import WarningKind
 from mitigraph.iris import Minter
 from mitigraph.namespaces import MG
 

@@ -9,8 +9,8 @@ from importer_helpers import select
 from rdflib import RDF
 from rdflib.namespace import SKOS
 
-from mitigraph.importer.errors import WarningKind
 from mitigraph.importer.importing import ImportResult, PageImport
+from mitigraph.importer.text import WarningKind
 from mitigraph.iris import NIST_ACTOR_TASKS, NIST_GENAI_RISKS, Minter
 from mitigraph.namespaces import MG
 

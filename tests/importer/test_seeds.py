@@ -2,33 +2,36 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from importer_helpers import seed_pages, select
+from importer_helpers import select
 from rdflib import Graph
 from rdflib.namespace import SKOS
+from tests.support.paths import seed_pages
 
 from mitigraph.importer.importing import PageImport, import_page
-from mitigraph.importer.reference import ReferenceTerms
-
-CODE_LINE = r"^(?P<code>\d+(?:\.\d+)*) (?P<name>{names})(?P<rest>.*)$"
+from mitigraph.importer.taxonomy import ReferenceTerms
 
 
-def listed_in_seed(path: Path, reference: Graph) -> list[tuple[str, str]]:
-    """(title, code) of every item the seed lists, read straight from its text.
+def lines_of(page: Path) -> list[str]:
+    return [line.strip() for line in page.read_text(encoding="utf-8").splitlines() if line.strip()]
 
-    Each `<code> <name>` line closes one item and carries the next title; the first title is the line after
-    the reasoning sentence; the last code line carries the source title instead.
-    """
-    names = sorted((str(name) for name in reference.objects(None, SKOS.prefLabel)), key=len, reverse=True)
-    code_line = re.compile(CODE_LINE.format(names="|".join(map(re.escape, names))))
-    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    after_reasoning = lines[lines.index("Reasoning") + 2 :]
-    matches = [(i, m) for i, line in enumerate(after_reasoning) if (m := code_line.match(line))]
-    titles = [after_reasoning[0]] + [m["rest"] for _, m in matches[:-1]]
-    return [(title, m["code"]) for title, (_, m) in zip(titles, matches, strict=True)]
+
+def code_lines(lines: list[str], reference: Graph) -> dict[int, str]:
+    """The lines that start with a category's code and name, by index, with that code: each closes an item
+    (and carries the next item's title, or the source's title after the last item)."""
+    shown = [
+        (str(code), str(name))
+        for category, code in reference.subject_objects(SKOS.notation)
+        for name in reference.objects(category, SKOS.prefLabel)
+    ]
+    return {
+        number: code
+        for number, line in enumerate(lines)
+        for code, name in shown
+        if line.startswith(f"{code} {name}")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +44,8 @@ def test_every_item_of_the_seed_is_in_its_graph_with_its_code(
     seeds: list[PageImport], reference: Graph, index: int
 ) -> None:
     page = seeds[index]
-    expected = listed_in_seed(page.path, reference)
-    assert len(expected) >= 6, "the seed lists several items"
+    lines = lines_of(page.path)
+    codes = code_lines(lines, reference)
     found = select(
         page.graph,
         f"""SELECT ?label ?section ?code WHERE {{
@@ -50,36 +53,47 @@ def test_every_item_of_the_seed_is_in_its_graph_with_its_code(
             <{page.record}> mg:citedIn ?source .
             OPTIONAL {{ ?item mg:sectionNumber ?section }} }}""",
     )
-    as_shown = sorted((f"{section} {label}" if section else label, code) for label, section, code in found)
-    wanted = sorted((title.rsplit(" > ", 1)[-1], code) for title, code in expected)
-    assert as_shown == wanted
+    assert len(found) == len(codes), "each code line closes one item (the last then carries the source)"
+    for label, section, code in found:
+        title = f"{section} {label}" if section else str(label)
+        closing = [
+            next(codes[after] for after in sorted(codes) if after > number)
+            for number, line in enumerate(lines)
+            if line.endswith(title) and number < max(codes)
+        ]
+        assert code in closing, f"{title!r}: the next code line after it shows {closing}, not {code}"
 
 
-def test_the_seed_records_are_classified_from_their_category_descriptions(seeds: list[PageImport]) -> None:
-    codes = [
-        select(page.graph, f"SELECT ?c WHERE {{ <{page.record}> mg:inCategory/skos:notation ?c }}")
-        for page in seeds
-    ]
-    assert codes == [[("1.1",)], [("1.1.2",)]]
+def test_the_seed_records_are_classified_from_their_category_descriptions(
+    seeds: list[PageImport], reference: Graph
+) -> None:
+    for page in seeds:
+        description = lines_of(page.path)[2]
+        described = [
+            str(reference.value(category, SKOS.notation))
+            for category, definition in reference.subject_objects(SKOS.definition)
+            if str(definition) == description
+        ]
+        assert len(described) == 1, "the reference taxonomy describes the seed's category so"
+        codes = select(page.graph, f"SELECT ?c WHERE {{ <{page.record}> mg:inCategory/skos:notation ?c }}")
+        assert codes == [(described[0],)]
 
 
 def test_the_seed_sources_have_their_authors_in_order_and_year(seeds: list[PageImport]) -> None:
     for page in seeds:
-        text = page.path.read_text(encoding="utf-8")
-        authors_line = next(line for line in text.splitlines() if re.search(r"\(\d{4}\)$", line.strip()))
-        written, year = re.match(r"^(.*) \((\d{4})\)$", authors_line.strip()).groups()  # type: ignore[union-attr]
         rows = select(
             page.graph,
-            f"""SELECT ?family ?name ?year WHERE {{
+            f"""SELECT ?family ?given ?name ?year WHERE {{
                 <{page.record}> mg:citedIn ?source . ?source dcterms:issued ?year ;
-                    bibo:authorList/rdf:rest*/rdf:first ?agent .
-                ?agent foaf:name ?name . OPTIONAL {{ ?agent foaf:familyName ?family }} }}""",
+                    bibo:authorList/rdf:rest*/rdf:first ?agent . ?agent foaf:name ?name .
+                OPTIONAL {{ ?agent foaf:familyName ?family }}
+                OPTIONAL {{ ?agent foaf:givenName ?given }} }}""",
         )
-        shown = [
-            f"{family}, {name.removesuffix(' ' + family)}" if family else name for family, name, _ in rows
-        ]
-        assert shown == [author.strip() for author in written.split(";")]
-        assert {row[2] for row in rows} == {year}
+        assert rows, "the seed shows its source's authors"
+        written = "; ".join(f"{family}, {given}" if family else str(name) for family, given, name, _ in rows)
+        years = {year for *_, year in rows}
+        assert len(years) == 1
+        assert f"{written} ({years.pop()})" in lines_of(page.path), "the authors, in order, as the page shows"
 
 
 def test_the_seeds_import_without_warnings(seeds: list[PageImport]) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from importer_helpers import PAGE_FIXTURES, select
+from importer_helpers import select
 from rdflib import Literal
+from tests.support.paths import PAGE_FIXTURES
 
-from mitigraph.importer.errors import WarningKind
 from mitigraph.importer.importing import PageImport
+from mitigraph.importer.text import WarningKind
 from mitigraph.namespaces import MG
 
 Importer = Callable[..., PageImport]

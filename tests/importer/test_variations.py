@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from importer_helpers import PAGE_FIXTURES, select
+from importer_helpers import select
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
+from tests.support.paths import PAGE_FIXTURES
 
-from mitigraph.importer.errors import PageFormatError
 from mitigraph.importer.importing import ImportResult, PageImport, import_page, import_pages
-from mitigraph.importer.reference import ReferenceTerms
+from mitigraph.importer.taxonomy import ReferenceTerms
+from mitigraph.importer.text import PageFormatError
 from mitigraph.iris import Minter
 from mitigraph.loader import load_files, load_shapes, ontology_files
 from mitigraph.namespaces import MG

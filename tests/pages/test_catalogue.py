@@ -44,22 +44,22 @@ def page(client: httpx.Client, path: str) -> Page:
     ],
 )
 def test_lists_mark_the_records_whose_page_was_cut_off(
-    client: httpx.Client, path: str, marked: set[str]
+    page_http: httpx.Client, path: str, marked: set[str]
 ) -> None:
-    shown = page(client, path)
+    shown = page(page_http, path)
     records = [link for link in shown.links if link.href.startswith("/id/mitigation/")]
     assert {link.text for link in records if link.markers == ("incomplete",)} == marked
     assert all(link.markers == () for link in records if link.text not in marked)
 
 
-def test_a_complete_record_carries_no_marker(client: httpx.Client) -> None:
-    shown = page(client, "/mitigations")
+def test_a_complete_record_carries_no_marker(page_http: httpx.Client) -> None:
+    shown = page(page_http, "/mitigations")
     assert shown.link_reading(COMPLETE).markers == ()
     assert shown.link_reading(TAGGED).markers == ()
 
 
-def test_the_cut_off_record_says_so_on_its_page(client: httpx.Client) -> None:
-    shown = page(client, CUT_OFF_PATH)
+def test_the_cut_off_record_says_so_on_its_page(page_http: httpx.Client) -> None:
+    shown = page(page_http, CUT_OFF_PATH)
     assert "Incomplete record." in shown.text
     assert "The saved copy of this record's navigator page was cut off" in shown.text
     assert "Lifecycle stage Not on the saved page." in shown.text
@@ -67,37 +67,37 @@ def test_the_cut_off_record_says_so_on_its_page(client: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize("path", [TAGGED_PATH, "/id/mitigation/fixture-page"])
-def test_a_complete_record_has_no_notice(client: httpx.Client, path: str) -> None:
-    shown = page(client, path)
+def test_a_complete_record_has_no_notice(page_http: httpx.Client, path: str) -> None:
+    shown = page(page_http, path)
     assert "Incomplete record." not in shown.text
     assert "cut off" not in shown.text
 
 
-def test_nist_tags_show_with_their_labels(client: httpx.Client) -> None:
-    shown = page(client, TAGGED_PATH)
+def test_nist_tags_show_with_their_labels(page_http: httpx.Client) -> None:
+    shown = page(page_http, TAGGED_PATH)
     assert "NIST GenAI risk Information Integrity" in shown.text
     assert "NIST AI actor task AI Deployment" in shown.text
     assert shown.href_of("Information Integrity") == "/id/nist-genai-risk/information-integrity"
     assert shown.href_of("AI Deployment") == "/id/nist-actor-task/ai-deployment"
 
 
-def test_a_record_whose_pages_show_no_source_says_so(client: httpx.Client) -> None:
+def test_a_record_whose_pages_show_no_source_says_so(page_http: httpx.Client) -> None:
     assert (
         "Source Not shown on the saved navigator pages."
-        in page(client, "/id/mitigation/fixture-sourceless-page").text
+        in page(page_http, "/id/mitigation/fixture-sourceless-page").text
     )
-    assert "Source None recorded." not in page(client, "/id/mitigation/fixture-sourceless-page").text
+    assert "Source None recorded." not in page(page_http, "/id/mitigation/fixture-sourceless-page").text
 
 
-def test_a_doubtful_abstract_is_flagged(client: httpx.Client) -> None:
-    shown = page(client, "/id/source/fixture-generative-ai-profile")
+def test_a_doubtful_abstract_is_flagged(page_http: httpx.Client) -> None:
+    shown = page(page_http, "/id/source/fixture-generative-ai-profile")
     assert "This abstract may belong to another document." in shown.text
     assert "The abstract mentions 2031, after the document's own year." in shown.text
     assert "A profile of generative AI risks, written in 2031 for the page tests." in shown.text
 
 
-def test_records_without_nist_tags_show_no_nist_rows(client: httpx.Client) -> None:
-    assert "NIST" not in page(client, "/id/mitigation/fixture-page").text
+def test_records_without_nist_tags_show_no_nist_rows(page_http: httpx.Client) -> None:
+    assert "NIST" not in page(page_http, "/id/mitigation/fixture-page").text
 
 
 @pytest.mark.parametrize(
@@ -107,8 +107,8 @@ def test_records_without_nist_tags_show_no_nist_rows(client: httpx.Client) -> No
         ("/id/nist-actor-task/ai-deployment", "NIST AI actor task · NIST AI actor tasks"),
     ],
 )
-def test_a_nist_tag_lists_the_records_naming_it(client: httpx.Client, path: str, kind: str) -> None:
-    shown = page(client, path)
+def test_a_nist_tag_lists_the_records_naming_it(page_http: httpx.Client, path: str, kind: str) -> None:
+    shown = page(page_http, path)
     assert shown.text.count(kind) >= 1
     assert "Mitigations (1)" in shown.text
     assert shown.href_of(TAGGED) == TAGGED_PATH
@@ -125,16 +125,16 @@ def test_a_nist_tag_lists_the_records_naming_it(client: httpx.Client, path: str,
     ],
 )
 def test_provisional_categories_are_named_and_marked(
-    client: httpx.Client, path: str, provisional: set[str]
+    page_http: httpx.Client, path: str, provisional: set[str]
 ) -> None:
-    shown = page(client, path)
+    shown = page(page_http, path)
     assert {link.text for link in shown.links if "provisional" in link.markers} == provisional
     assert shown.href_of(UNCODED_TITLE) == UNCODED_PATH
     assert [link.text for link in shown.links if "None" in link.text] == []
 
 
-def test_a_category_without_a_code_explains_itself(client: httpx.Client) -> None:
-    shown = page(client, UNCODED_PATH)
+def test_a_category_without_a_code_explains_itself(page_http: httpx.Client) -> None:
+    shown = page(page_http, UNCODED_PATH)
     assert "(name not yet known)" in shown.text
     assert "Provisional category." in shown.text
     assert "which show its description but not its code" in shown.text
@@ -144,20 +144,20 @@ def test_a_category_without_a_code_explains_itself(client: httpx.Client) -> None
     assert shown.href_of("2.2 Risk & Assurance") == "/id/category/2.2"
 
 
-def test_a_provisional_category_with_a_code_shows_it(client: httpx.Client) -> None:
-    shown = page(client, "/id/category/2.2.5")
+def test_a_provisional_category_with_a_code_shows_it(page_http: httpx.Client) -> None:
+    shown = page(page_http, "/id/category/2.2.5")
     assert "Provisional category." in shown.text
     assert "Not yet known." not in shown.text
     assert "but not its code" not in shown.text
 
 
-def test_category_counts_the_records_from_cut_off_pages(client: httpx.Client) -> None:
-    shown = page(client, "/id/category/2.2")
+def test_category_counts_the_records_from_cut_off_pages(page_http: httpx.Client) -> None:
+    shown = page(page_http, "/id/category/2.2")
     assert "0 in this category, 4 including its subcategories; 2 of them from navigator pages" in shown.text
 
 
-def test_home_counts_the_catalogue_caveats(client: httpx.Client) -> None:
-    shown = page(client, "/")
+def test_home_counts_the_catalogue_caveats(page_http: httpx.Client) -> None:
+    shown = page(page_http, "/")
     assert "Records from navigator pages whose saved copy was cut off: 2." in shown.text
     assert "Categories learnt from the pages, provisional until the reference taxonomy confirms them: 2." in (
         shown.text
@@ -167,8 +167,8 @@ def test_home_counts_the_catalogue_caveats(client: httpx.Client) -> None:
     assert {"/mitigations", "/sources"} <= {link.href for link in shown.links}
 
 
-def test_coverage_counts_records_with_no_stage(client: httpx.Client) -> None:
-    response = client.get("/coverage", headers=HTML)
+def test_coverage_counts_records_with_no_stage(page_http: httpx.Client) -> None:
+    response = page_http.get("/coverage", headers=HTML)
     shown = read_page(response.text)
     assert "No stage given" in shown.text and "All" in shown.text
     row = response.text.split('href="/id/category/2.2.5"', 1)[1].split("</tr>", 1)[0]

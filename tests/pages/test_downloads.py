@@ -26,8 +26,8 @@ def fetch(client: httpx.Client, filename: str, **headers: str) -> httpx.Response
 
 
 @pytest.mark.parametrize("filename", ALL_DOWNLOADS)
-def test_download_has_a_strong_etag_and_a_file_name(client: httpx.Client, filename: str) -> None:
-    response = fetch(client, filename)
+def test_download_has_a_strong_etag_and_a_file_name(page_http: httpx.Client, filename: str) -> None:
+    response = fetch(page_http, filename)
     assert response.status_code == 200
     etag = response.headers["etag"]
     assert etag.startswith('"') and not etag.startswith("W/")
@@ -37,19 +37,19 @@ def test_download_has_a_strong_etag_and_a_file_name(client: httpx.Client, filena
 
 
 @pytest.mark.parametrize("filename", ALL_DOWNLOADS)
-def test_conditional_get_answers_304(client: httpx.Client, filename: str) -> None:
-    etag = fetch(client, filename).headers["etag"]
-    again = fetch(client, filename, **{"If-None-Match": etag})
+def test_conditional_get_answers_304(page_http: httpx.Client, filename: str) -> None:
+    etag = fetch(page_http, filename).headers["etag"]
+    again = fetch(page_http, filename, **{"If-None-Match": etag})
     assert again.status_code == 304
     assert again.content == b""
-    changed = fetch(client, filename, **{"If-None-Match": '"something-else"'})
+    changed = fetch(page_http, filename, **{"If-None-Match": '"something-else"'})
     assert changed.status_code == 200
 
 
 @pytest.mark.parametrize("filename", ALL_DOWNLOADS)
-def test_gzip_when_asked(client: httpx.Client, filename: str) -> None:
-    plain = fetch(client, filename)
-    with client.stream("GET", f"/download/{filename}", headers={"Accept-Encoding": "gzip"}) as response:
+def test_gzip_when_asked(page_http: httpx.Client, filename: str) -> None:
+    plain = fetch(page_http, filename)
+    with page_http.stream("GET", f"/download/{filename}", headers={"Accept-Encoding": "gzip"}) as response:
         assert response.headers["content-encoding"] == "gzip"
         assert "accept-encoding" in response.headers["vary"].lower()
         assert response.headers["etag"] != plain.headers["etag"]
@@ -66,14 +66,14 @@ def parsed(client: httpx.Client, filename: str) -> Graph:
 
 
 @pytest.mark.parametrize("filename", [name for name in RDF_DOWNLOADS if name != "mitigraph.ttl"])
-def test_every_format_parses_back_to_the_same_graph(client: httpx.Client, filename: str) -> None:
-    turtle = parsed(client, "mitigraph.ttl")
+def test_every_format_parses_back_to_the_same_graph(page_http: httpx.Client, filename: str) -> None:
+    turtle = parsed(page_http, "mitigraph.ttl")
     assert len(turtle) > 500
-    assert isomorphic(parsed(client, filename), turtle)
+    assert isomorphic(parsed(page_http, filename), turtle)
 
 
-def test_csv_has_one_row_per_mitigation(client: httpx.Client) -> None:
-    response = fetch(client, "mitigraph.csv")
+def test_csv_has_one_row_per_mitigation(page_http: httpx.Client) -> None:
+    response = fetch(page_http, "mitigraph.csv")
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 9
@@ -92,7 +92,7 @@ def test_csv_has_one_row_per_mitigation(client: httpx.Client) -> None:
     }
 
 
-def test_unknown_download_is_404(client: httpx.Client) -> None:
-    response = fetch(client, "mitigraph.xlsx", Accept="text/plain")
+def test_unknown_download_is_404(page_http: httpx.Client) -> None:
+    response = fetch(page_http, "mitigraph.xlsx", Accept="text/plain")
     assert response.status_code == 404
     assert "mitigraph.ttl" in response.text

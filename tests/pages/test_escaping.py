@@ -21,15 +21,15 @@ PAGES_SHOWING_THE_LABEL = [
 
 
 @pytest.mark.parametrize("path", PAGES_SHOWING_THE_LABEL)
-def test_markup_in_labels_is_escaped(client: httpx.Client, path: str) -> None:
-    response = client.get(path, headers={"Accept": "text/html"})
+def test_markup_in_labels_is_escaped(page_http: httpx.Client, path: str) -> None:
+    response = page_http.get(path, headers={"Accept": "text/html"})
     assert response.status_code == 200
     for raw in RAW_MARKUP:
         assert raw not in response.text
     assert ESCAPED_LABEL in response.text
 
 
-def test_search_text_is_escaped_when_echoed(client: httpx.Client) -> None:
-    response = client.get("/search", params={"q": "<i>nothing like this</i>"})
+def test_search_text_is_escaped_when_echoed(page_http: httpx.Client) -> None:
+    response = page_http.get("/search", params={"q": "<i>nothing like this</i>"})
     assert "<i>nothing like this</i>" not in response.text
     assert "&lt;i&gt;nothing like this&lt;/i&gt;" in response.text

@@ -10,7 +10,7 @@ from page_graph import serve_options
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS, SKOS
-from serving import running_server
+from tests.support.servers import running_server
 
 from mitigraph.namespaces import MG
 
@@ -65,16 +65,16 @@ def media_type(response: httpx.Response) -> str:
 
 @pytest.mark.parametrize(("accept", "format_name", "status", "answered"), NEGOTIATION_CASES)
 def test_negotiation(
-    client: httpx.Client, accept: str | None, format_name: str | None, status: int, answered: str
+    page_http: httpx.Client, accept: str | None, format_name: str | None, status: int, answered: str
 ) -> None:
-    response = get_entity(client, RECORD, accept=accept, format_name=format_name)
+    response = get_entity(page_http, RECORD, accept=accept, format_name=format_name)
     assert response.status_code == status
     assert media_type(response) == answered
     assert "accept" in response.headers["vary"].lower()
 
 
-def test_406_names_the_supported_types(client: httpx.Client) -> None:
-    response = get_entity(client, RECORD, accept="application/pdf", format_name=None)
+def test_406_names_the_supported_types(page_http: httpx.Client) -> None:
+    response = get_entity(page_http, RECORD, accept="application/pdf", format_name=None)
     for supported in ("text/html", *RDFLIB_FORMATS):
         assert supported in response.text
     assert "format=ttl" in response.text
@@ -90,30 +90,30 @@ def entity_graph(client: httpx.Client, path: str, media: str) -> Graph:
     "path", [RECORD, "limitation/jailbreaks", "category/1.1.2", "source/fixture-report-on-safety-measures"]
 )
 @pytest.mark.parametrize("media", ["application/n-triples", "application/rdf+xml"])
-def test_every_format_says_the_same(client: httpx.Client, path: str, media: str) -> None:
-    assert isomorphic(entity_graph(client, path, media), entity_graph(client, path, "text/turtle"))
+def test_every_format_says_the_same(page_http: httpx.Client, path: str, media: str) -> None:
+    assert isomorphic(entity_graph(page_http, path, media), entity_graph(page_http, path, "text/turtle"))
 
 
 @pytest.mark.parametrize(
     "path", ["limitation/jailbreaks", "category/1.1.2", "source/fixture-report-on-safety-measures"]
 )
-def test_jsonld_says_the_same_as_turtle(client: httpx.Client, path: str) -> None:
-    jsonld = entity_graph(client, path, "application/ld+json")
-    assert isomorphic(jsonld, entity_graph(client, path, "text/turtle"))
+def test_jsonld_says_the_same_as_turtle(page_http: httpx.Client, path: str) -> None:
+    jsonld = entity_graph(page_http, path, "application/ld+json")
+    assert isomorphic(jsonld, entity_graph(page_http, path, "text/turtle"))
 
 
-def test_a_mitigation_in_jsonld_carries_its_whole_description(client: httpx.Client) -> None:
+def test_a_mitigation_in_jsonld_carries_its_whole_description(page_http: httpx.Client) -> None:
     """A mitigation's JSON-LD is framed (linked entities nested with more than their labels)."""
-    jsonld = entity_graph(client, RECORD, "application/ld+json")
-    turtle = entity_graph(client, RECORD, "text/turtle")
+    jsonld = entity_graph(page_http, RECORD, "application/ld+json")
+    turtle = entity_graph(page_http, RECORD, "text/turtle")
     record = URIRef(BASE + RECORD)
     own = set(turtle.triples((record, None, None)))
     assert own
     assert own <= set(jsonld.triples((record, None, None)))
 
 
-def test_rdf_is_the_description_plus_the_labels_of_what_it_links_to(client: httpx.Client) -> None:
-    graph = entity_graph(client, RECORD, "text/turtle")
+def test_rdf_is_the_description_plus_the_labels_of_what_it_links_to(page_http: httpx.Client) -> None:
+    graph = entity_graph(page_http, RECORD, "text/turtle")
     record = URIRef(BASE + RECORD)
     assert (record, RDFS.label, Literal("Adversarial training for robust alignment")) in graph
     assert (record, MG.inCategory, URIRef(BASE + "category/1.1.2")) in graph
@@ -127,14 +127,14 @@ def test_rdf_is_the_description_plus_the_labels_of_what_it_links_to(client: http
     )
 
 
-def test_jsonld_is_compact(client: httpx.Client) -> None:
-    response = get_entity(client, RECORD, accept="application/ld+json", format_name=None)
+def test_jsonld_is_compact(page_http: httpx.Client) -> None:
+    response = get_entity(page_http, RECORD, accept="application/ld+json", format_name=None)
     assert '"@context"' in response.text
     assert '"mg:inCategory"' in response.text
 
 
-def test_blank_nodes_come_with_their_statements(client: httpx.Client) -> None:
-    graph = entity_graph(client, "source/fixture-report-on-safety-measures", "text/turtle")
+def test_blank_nodes_come_with_their_statements(page_http: httpx.Client) -> None:
+    graph = entity_graph(page_http, "source/fixture-report-on-safety-measures", "text/turtle")
     authors = [a for a in graph.objects(None, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#first"))]
     assert len(authors) == 3
 
@@ -142,30 +142,30 @@ def test_blank_nodes_come_with_their_statements(client: httpx.Client) -> None:
 @pytest.mark.parametrize(
     "path", ["mitigation/no-such-record", "category/42.42", "nothing", "category/1.1.2/extra"]
 )
-def test_unknown_ids_are_404_pages_for_browsers(client: httpx.Client, path: str) -> None:
-    response = get_entity(client, path, accept=BROWSER_ACCEPT, format_name=None)
+def test_unknown_ids_are_404_pages_for_browsers(page_http: httpx.Client, path: str) -> None:
+    response = get_entity(page_http, path, accept=BROWSER_ACCEPT, format_name=None)
     assert response.status_code == 404
     assert media_type(response) == "text/html"
     assert "Not found" in response.text
 
 
-def test_unknown_ids_are_404_text_for_data_clients(client: httpx.Client) -> None:
-    response = get_entity(client, "mitigation/no-such-record", accept="text/turtle", format_name=None)
+def test_unknown_ids_are_404_text_for_data_clients(page_http: httpx.Client) -> None:
+    response = get_entity(page_http, "mitigation/no-such-record", accept="text/turtle", format_name=None)
     assert response.status_code == 404
     assert media_type(response) == "text/plain"
     assert BASE + "mitigation/no-such-record" in response.text
 
 
-def test_an_iri_that_is_only_an_object_is_404(client: httpx.Client) -> None:
+def test_an_iri_that_is_only_an_object_is_404(page_http: httpx.Client) -> None:
     """The fixture's dataset names a publisher the graph says nothing about: there is nothing to serve."""
     response = get_entity(
-        client, "agent/publisher-without-description", accept="text/turtle", format_name=None
+        page_http, "agent/publisher-without-description", accept="text/turtle", format_name=None
     )
     assert response.status_code == 404
 
 
-def test_an_invalid_iri_is_404(client: httpx.Client) -> None:
-    response = client.get("/id/a%20b%3Cc", headers={"Accept": "text/turtle"})
+def test_an_invalid_iri_is_404(page_http: httpx.Client) -> None:
+    response = page_http.get("/id/a%20b%3Cc", headers={"Accept": "text/turtle"})
     assert response.status_code == 404
 
 

@@ -59,24 +59,26 @@ def page(client: httpx.Client, path: str) -> Page:
 
 
 @pytest.mark.parametrize("path", EVERY_KIND_OF_PAGE)
-def test_no_link_shows_a_bare_iri(client: httpx.Client, path: str) -> None:
-    shown = page(client, path)
+def test_no_link_shows_a_bare_iri(page_http: httpx.Client, path: str) -> None:
+    shown = page(page_http, path)
     assert shown.links, f"{path} has no links"
     assert shown.bare_iri_links() == []
     assert all(link.text for link in shown.links), f"{path} has a link with no text"
 
 
 @pytest.mark.parametrize("path", EVERY_KIND_OF_PAGE)
-def test_internal_links_lead_somewhere(client: httpx.Client, path: str) -> None:
-    targets = {link.href.split("#")[0] for link in page(client, path).links if link.href.startswith("/id/")}
+def test_internal_links_lead_somewhere(page_http: httpx.Client, path: str) -> None:
+    targets = {
+        link.href.split("#")[0] for link in page(page_http, path).links if link.href.startswith("/id/")
+    }
     for target in sorted(targets)[:20]:
-        assert client.get(target, headers=HTML).status_code == 200, (
+        assert page_http.get(target, headers=HTML).status_code == 200, (
             f"{path} links to {target}, which is missing"
         )
 
 
-def test_mitigation_page(client: httpx.Client) -> None:
-    shown = page(client, RECORD)
+def test_mitigation_page(page_http: httpx.Client) -> None:
+    shown = page(page_http, RECORD)
     links = shown.link_texts()
     assert shown.text.count(ADVERSARIAL) >= 1
     assert "Train against adversarial examples" in shown.text
@@ -94,19 +96,19 @@ def test_mitigation_page(client: httpx.Client) -> None:
     assert "Navigator page fixture-page" in links
 
 
-def test_parts_and_whole(client: httpx.Client) -> None:
-    assert page(client, WHOLE).href_of("Formal verification of AI systems") == PART
-    assert page(client, PART).href_of("Theoretical foundations and provable safety") == WHOLE
+def test_parts_and_whole(page_http: httpx.Client) -> None:
+    assert page(page_http, WHOLE).href_of("Formal verification of AI systems") == PART
+    assert page(page_http, PART).href_of("Theoretical foundations and provable safety") == WHOLE
 
 
-def test_near_duplicates_link_both_ways(client: httpx.Client) -> None:
-    assert FILTERING_AGAIN in {link.href for link in page(client, FILTERING).links}
-    assert FILTERING in {link.href for link in page(client, FILTERING_AGAIN).links}
-    assert "section 2.1" in page(client, FILTERING_AGAIN).text
+def test_near_duplicates_link_both_ways(page_http: httpx.Client) -> None:
+    assert FILTERING_AGAIN in {link.href for link in page(page_http, FILTERING).links}
+    assert FILTERING in {link.href for link in page(page_http, FILTERING_AGAIN).links}
+    assert "section 2.1" in page(page_http, FILTERING_AGAIN).text
 
 
-def test_category_page_lists_what_is_in_it_and_below(client: httpx.Client) -> None:
-    shown = page(client, "/id/category/1.1")
+def test_category_page_lists_what_is_in_it_and_below(page_http: httpx.Client) -> None:
+    shown = page(page_http, "/id/category/1.1")
     links = shown.link_texts()
     assert "Changes to the model's learned parameters" in shown.text
     assert "1 AI System" in links
@@ -118,12 +120,12 @@ def test_category_page_lists_what_is_in_it_and_below(client: httpx.Client) -> No
     assert links.count("Data Filtering") == 2
 
 
-def test_top_category_counts_everything_below(client: httpx.Client) -> None:
-    assert "0 in this category, 4 including its subcategories" in page(client, "/id/category/1").text
+def test_top_category_counts_everything_below(page_http: httpx.Client) -> None:
+    assert "0 in this category, 4 including its subcategories" in page(page_http, "/id/category/1").text
 
 
-def test_source_page(client: httpx.Client) -> None:
-    shown = page(client, SOURCE)
+def test_source_page(page_http: httpx.Client) -> None:
+    shown = page(page_http, SOURCE)
     links = shown.link_texts()
     authors = ["Zimmer, Ada", "O'Brien, Joe", "Frontier Model Forum"]
     assert [links.index(author) for author in authors] == sorted(links.index(author) for author in authors)
@@ -135,8 +137,8 @@ def test_source_page(client: httpx.Client) -> None:
     assert "Items (6)" in shown.text
 
 
-def test_limitation_page(client: httpx.Client) -> None:
-    shown = page(client, "/id/limitation/jailbreaks")
+def test_limitation_page(page_http: httpx.Client) -> None:
+    shown = page(page_http, "/id/limitation/jailbreaks")
     links = shown.link_texts()
     assert "Adversarially rephrased requests bypass refusal training." in shown.text
     assert "Data Filtering" in links
@@ -145,28 +147,28 @@ def test_limitation_page(client: httpx.Client) -> None:
     assert "Robustness challenges" in links
 
 
-def test_limitation_family_lists_its_members(client: httpx.Client) -> None:
-    shown = page(client, "/id/limitation/robustness-challenges")
+def test_limitation_family_lists_its_members(page_http: httpx.Client) -> None:
+    shown = page(page_http, "/id/limitation/robustness-challenges")
     assert "Jailbreaks" in shown.link_texts()
     assert "Nothing recorded addresses it" in shown.text
 
 
-def test_facet_value_page(client: httpx.Client) -> None:
-    shown = page(client, "/id/lifecycle-stage/collect-and-process-data")
+def test_facet_value_page(page_http: httpx.Client) -> None:
+    shown = page(page_http, "/id/lifecycle-stage/collect-and-process-data")
     assert "Gathering, curating, labelling, and preprocessing training data" in shown.text
     assert "Mitigations (2)" in shown.text
     assert shown.link_texts().count("Data Filtering") == 2
     assert "Lifecycle stages" in shown.link_texts()
 
 
-def test_generic_page_shows_statements_with_labels(client: httpx.Client) -> None:
-    shown = page(client, "/id/agent/o-brien-joe")
+def test_generic_page_shows_statements_with_labels(page_http: httpx.Client) -> None:
+    shown = page(page_http, "/id/agent/o-brien-joe")
     assert "O'Brien, Joe" in shown.text
     assert "Fixture Report on Safety Measures" in shown.link_texts()
 
 
-def test_home_page(client: httpx.Client) -> None:
-    shown = page(client, "/")
+def test_home_page(page_http: httpx.Client) -> None:
+    shown = page(page_http, "/")
     links = shown.link_texts()
     assert "9 mitigations" in shown.text
     assert "preliminary" in shown.text
@@ -178,19 +180,19 @@ def test_home_page(client: httpx.Client) -> None:
     assert "1.2.1 Guardrails & Filtering" in links
 
 
-def test_queries_page_lists_the_examples(client: httpx.Client) -> None:
-    shown = page(client, "/queries")
+def test_queries_page_lists_the_examples(page_http: httpx.Client) -> None:
+    shown = page(page_http, "/queries")
     assert "Mitigations in a category and its subcategories" in shown.text
     assert "SELECT" in shown.text
 
 
-def test_unknown_page_is_a_404_page(client: httpx.Client) -> None:
-    response = client.get("/no/such/page", headers=HTML)
+def test_unknown_page_is_a_404_page(page_http: httpx.Client) -> None:
+    response = page_http.get("/no/such/page", headers=HTML)
     assert response.status_code == 404
     assert "Not found" in response.text
 
 
-def test_stylesheet_is_served_locally(client: httpx.Client) -> None:
-    response = client.get("/static/mitigraph.css")
+def test_stylesheet_is_served_locally(page_http: httpx.Client) -> None:
+    response = page_http.get("/static/mitigraph.css")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/css")

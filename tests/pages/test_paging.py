@@ -2,7 +2,7 @@
 and links to the others, a bound past which the SPARQL endpoint takes over, and pages that read their
 whole-graph figures from the site cache (never recomputed per request) and answer quickly.
 
-The store and its site cache are written once by `mitigraph.store.disk_store` (what `build --store` writes,
+The store and its site are written once by `mitigraph.site.write_store` (what `build --store` writes,
 without the exports `build` also makes) and served with `--store`.
 """
 
@@ -21,12 +21,12 @@ from pathlib import Path
 import httpx
 import pytest
 from html_reading import Page, read_page
-from serving import RunningServer, running_server
+from tests.support.servers import RunningServer, running_server
 
 from mitigraph.loader import load_files, ontology_files, reference_data_files
 from mitigraph.settings import Settings
-from mitigraph.site_cache import FIGURES_FILE, read_site_cache, site_cache_dir
-from mitigraph.store import disk_store
+from mitigraph.site import read_site, site_dir, write_store
+from mitigraph.site.layout import FIGURES_FILE
 
 MITIGATIONS = 2000
 PAGE_SIZE = 50
@@ -48,8 +48,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "generate", "--mitigations", str(MITIGATIONS), "--output", str(synthetic), "--seed", "7"
     )
     assert generated.returncode == 0, generated.stderr
-    graph = load_files([*ontology_files(), *reference_data_files(), synthetic]).graph
-    return disk_store(graph, work / "store", base=Settings().base)
+    graph = load_files([*ontology_files(), *reference_data_files(), synthetic]).store
+    write_store(graph, work / "store", base=Settings().base)
+    return work / "store"
 
 
 @contextmanager
@@ -60,7 +61,7 @@ def serve_store(store: Path, log_dir: Path) -> Iterator[RunningServer]:
 
 
 @pytest.fixture(scope="module")
-def client(store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+def paging_http(store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     log_dir = tmp_path_factory.mktemp("paging-server")
     with serve_store(store, log_dir) as running, httpx.Client(base_url=running.url, timeout=30) as http:
         yield http
@@ -94,13 +95,13 @@ def pager_texts(shown: Page) -> list[str]:
     ]
 
 
-def test_a_category_pages_through_everything_in_it_and_below(client: httpx.Client) -> None:
-    total = count(client, IN_CATEGORY)
+def test_a_category_pages_through_everything_in_it_and_below(paging_http: httpx.Client) -> None:
+    total = count(paging_http, IN_CATEGORY)
     pages = -(-total // PAGE_SIZE)
     assert PAGE_SIZE < total <= LISTED_AT_MOST, "the synthetic category should span several pages"
     seen: list[str] = []
     for number in range(1, pages + 1):
-        shown = get(client, f"{CATEGORY}?page={number}")
+        shown = get(paging_http, f"{CATEGORY}?page={number}")
         first, last = (number - 1) * PAGE_SIZE + 1, min(number * PAGE_SIZE, total)
         assert f"Records {first:,}–{last:,} of {total:,} (page {number} of {pages})." in shown.text
         assert len(records_on(shown)) == last - first + 1
@@ -108,67 +109,70 @@ def test_a_category_pages_through_everything_in_it_and_below(client: httpx.Clien
     assert len(seen) == len(set(seen)) == total
 
 
-def test_the_first_page_links_forward_and_the_last_back(client: httpx.Client) -> None:
-    pages = -(-count(client, IN_CATEGORY) // PAGE_SIZE)
-    first = get(client, CATEGORY)
+def test_the_first_page_links_forward_and_the_last_back(paging_http: httpx.Client) -> None:
+    pages = -(-count(paging_http, IN_CATEGORY) // PAGE_SIZE)
+    first = get(paging_http, CATEGORY)
     assert "First" not in pager_texts(first) and "Previous" not in pager_texts(first)
     assert first.href_of("Next") == "?page=2"
     assert first.href_of("Last") == f"?page={pages}"
     assert first.href_of(str(pages)) == f"?page={pages}"
-    last = get(client, f"{CATEGORY}?page={pages}")
+    last = get(paging_http, f"{CATEGORY}?page={pages}")
     assert "Next" not in last.link_texts() and "Last" not in last.link_texts()
     assert last.href_of("First") == CATEGORY
     assert last.href_of("Previous") == f"?page={pages - 1}"
     assert str(pages) not in last.link_texts(), "the current page is not a link"
 
 
-def test_page_links_lead_to_pages_that_answer(client: httpx.Client) -> None:
-    shown = get(client, f"{CATEGORY}?page=3")
+def test_page_links_lead_to_pages_that_answer(paging_http: httpx.Client) -> None:
+    shown = get(paging_http, f"{CATEGORY}?page=3")
     targets = {link.href for link in shown.links if link.href.startswith("?") or link.href == CATEGORY}
     assert {"?page=2", "?page=4", "?page=5", CATEGORY} <= targets
     for target in targets:
         path = CATEGORY + target if target.startswith("?") else target
-        assert client.get(path, headers=HTML).status_code == 200
+        assert paging_http.get(path, headers=HTML).status_code == 200
 
 
-def test_a_page_past_the_last_is_not_found(client: httpx.Client) -> None:
-    pages = -(-count(client, IN_CATEGORY) // PAGE_SIZE)
-    response = client.get(f"{CATEGORY}?page={pages + 1}", headers=HTML)
+def test_a_page_past_the_last_is_not_found(paging_http: httpx.Client) -> None:
+    pages = -(-count(paging_http, IN_CATEGORY) // PAGE_SIZE)
+    response = paging_http.get(f"{CATEGORY}?page={pages + 1}", headers=HTML)
     assert response.status_code == 404
     assert (
         f"There is no page {pages + 1} of this listing: it has {pages} pages" in read_page(response.text).text
     )
 
 
-def test_every_record_listing_stops_at_the_bound_and_says_so(client: httpx.Client) -> None:
-    total = count(client, "?m a mg:Mitigation")
+def test_every_record_listing_stops_at_the_bound_and_says_so(paging_http: httpx.Client) -> None:
+    total = count(paging_http, "?m a mg:Mitigation")
     assert total > LISTED_AT_MOST
-    last = get(client, "/mitigations?page=20")
+    last = get(paging_http, "/mitigations?page=20")
     assert f"Records 951–1,000 of {total:,} (page 20 of 20)." in last.text
     assert "Only the first 1,000 are listed here; the SPARQL endpoint lists them all." in last.text
     assert len(records_on(last)) == PAGE_SIZE
     labels = [
-        link.text for link in get(client, "/mitigations").links if link.href.startswith("/id/mitigation/")
+        link.text
+        for link in get(paging_http, "/mitigations").links
+        if link.href.startswith("/id/mitigation/")
     ]
     assert labels == sorted(labels, key=str.casefold)
 
 
-def test_search_results_page_with_the_search_text_kept(client: httpx.Client) -> None:
-    first = get(client, "/search?q=data")
+def test_search_results_page_with_the_search_text_kept(paging_http: httpx.Client) -> None:
+    first = get(paging_http, "/search?q=data")
     match = re.search(r"Matches 1–50 of ([\d,]+) for “data”, labels first \(page 1 of (\d+)\)", first.text)
     assert match, first.text[:500]
     total, pages = int(match[1].replace(",", "")), int(match[2])
     assert first.href_of("Next") == "?q=data&page=2"
     hits = {
-        number: records_on(get(client, f"/search?q=data&page={number}")) for number in range(1, pages + 1)
+        number: records_on(get(paging_http, f"/search?q=data&page={number}"))
+        for number in range(1, pages + 1)
     }
     found = [href for page_hits in hits.values() for href in page_hits]
     assert len(found) == len(set(found))
     assert len(found) <= total
 
 
-def test_a_one_letter_search_counts_up_to_the_bound(client: httpx.Client) -> None:
-    shown = get(client, "/search?q=e&page=20")
+def test_a_one_letter_search_counts_up_to_the_bound(paging_http: httpx.Client) -> None:
+    shown = get(paging_http, "/search?q=e&page=20")
     assert "Matches 951–1,000 of more than 1,000" in shown.text
     assert shown.href_of("First") == "?q=e"
 
@@ -182,8 +186,8 @@ def test_pages_show_the_figures_of_the_site_cache(store: Path, tmp_path: Path) -
     read them from the cache and compute nothing over the graph when asked."""
     copy = tmp_path / "store"
     shutil.copytree(store, copy)
-    figures_path = site_cache_dir(copy) / FIGURES_FILE
-    figures = read_site_cache(site_cache_dir(copy), base=Settings().base).figures
+    figures_path = site_dir(copy) / FIGURES_FILE
+    figures = read_site(site_dir(copy), base=Settings().base).figures
     tampered = dataclasses.replace(
         figures,
         counts=dataclasses.replace(figures.counts, mitigations=TAMPERED_MITIGATIONS),

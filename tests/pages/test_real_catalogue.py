@@ -15,7 +15,7 @@ import pytest
 from html_reading import Page, read_page
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
-from serving import running_server
+from tests.support.servers import running_server
 
 from mitigraph.loader import LoadedGraph
 from mitigraph.namespaces import DEFAULT_BASE, MG
@@ -28,7 +28,7 @@ CHECKED_PAGES = 40
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+def catalogue_http(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     """The project's graph served as `mitigraph serve` serves it by default."""
     log_dir = tmp_path_factory.mktemp("catalogue-server")
     options = ("--workers=1", "--query-workers=1", "--no-access-log")
@@ -80,8 +80,8 @@ def subtree_totals(graph: Graph) -> Counter[URIRef]:
     return totals
 
 
-def test_the_home_page_counts_the_catalogue(client: httpx.Client, graph: Graph) -> None:
-    shown = get(client, "/")
+def test_the_home_page_counts_the_catalogue(catalogue_http: httpx.Client, graph: Graph) -> None:
+    shown = get(catalogue_http, "/")
     assert f"{len(mitigations(graph))} mitigations" in shown.text
     assert f"{len(set(graph.subjects(RDF.type, MG.Category)))} categories" in shown.text
     assert (
@@ -91,13 +91,13 @@ def test_the_home_page_counts_the_catalogue(client: httpx.Client, graph: Graph) 
 
 
 def test_every_record_is_listed_and_the_incomplete_ones_are_marked(
-    client: httpx.Client, graph: Graph
+    catalogue_http: httpx.Client, graph: Graph
 ) -> None:
     records = mitigations(graph)
     assert len(records) <= LISTED_AT_MOST, "every record fits the listing's pages"
     listed: dict[str, tuple[str, ...]] = {}
     for number in range(1, -(-len(records) // PAGE_SIZE) + 1):
-        for link in get(client, f"/mitigations?page={number}").links:
+        for link in get(catalogue_http, f"/mitigations?page={number}").links:
             if link.href.startswith("/id/mitigation/"):
                 listed[link.href] = link.markers
     assert set(listed) == {path_of(m) for m in records}
@@ -106,56 +106,60 @@ def test_every_record_is_listed_and_the_incomplete_ones_are_marked(
     }
 
 
-def test_incomplete_records_explain_themselves(client: httpx.Client, graph: Graph) -> None:
+def test_incomplete_records_explain_themselves(catalogue_http: httpx.Client, graph: Graph) -> None:
     cut_off = sorted(incomplete(graph))
     assert cut_off, "no record is marked incomplete"
     for record in cut_off[:CHECKED_PAGES]:
-        assert "Incomplete record." in get(client, path_of(record)).text
+        assert "Incomplete record." in get(catalogue_http, path_of(record)).text
     complete = [m for m in mitigations(graph) if m not in incomplete(graph)][:CHECKED_PAGES]
     for record in complete:
-        assert "Incomplete record." not in get(client, path_of(record)).text
+        assert "Incomplete record." not in get(catalogue_http, path_of(record)).text
 
 
-def test_nist_tags_show_with_their_labels(client: httpx.Client, graph: Graph) -> None:
+def test_nist_tags_show_with_their_labels(catalogue_http: httpx.Client, graph: Graph) -> None:
     tagged = sorted({m for m in mitigations(graph) if (m, MG.nistGenAIRisk, None) in graph})
     assert tagged, "no record names a NIST GenAI risk"
     for record in tagged[:CHECKED_PAGES]:
-        shown = get(client, path_of(record))
+        shown = get(catalogue_http, path_of(record))
         for predicate in (MG.nistGenAIRisk, MG.nistActorTask):
             for concept in graph.objects(record, predicate):
                 label = str(graph.value(concept, SKOS.prefLabel))
                 assert label in shown.link_texts(), f"{record} does not show {label}"
 
 
-def test_provisional_categories_are_named_and_marked_everywhere(client: httpx.Client, graph: Graph) -> None:
+def test_provisional_categories_are_named_and_marked_everywhere(
+    catalogue_http: httpx.Client, graph: Graph
+) -> None:
     learnt = provisional(graph)
     assert learnt, "no category was learnt from the pages"
-    home, coverage = get(client, "/"), get(client, "/coverage")
+    home, coverage = get(catalogue_http, "/"), get(catalogue_http, "/coverage")
     for shown in (home, coverage):
         marked = {link.href for link in shown.links if "provisional" in link.markers}
         assert marked == {path_of(category) for category in learnt}
         assert [link.text for link in shown.links if not link.text.strip() or "None" in link.text] == []
     for category in learnt[:CHECKED_PAGES]:
-        shown = get(client, path_of(category))
+        shown = get(catalogue_http, path_of(category))
         assert "Provisional category." in shown.text
         assert (graph.value(category, SKOS.notation) is None) == ("Not yet known." in shown.text)
 
 
-def test_the_largest_category_pages_through_its_records(client: httpx.Client, graph: Graph) -> None:
+def test_the_largest_category_pages_through_its_records(catalogue_http: httpx.Client, graph: Graph) -> None:
     category, total = subtree_totals(graph).most_common(1)[0]
     pages = -(-total // PAGE_SIZE)
     assert pages > 1, "the real catalogue has a category longer than one page"
     seen: list[str] = []
     for number in range(1, min(pages, LISTED_AT_MOST // PAGE_SIZE) + 1):
-        shown = get(client, f"{path_of(category)}?page={number}")
+        shown = get(catalogue_http, f"{path_of(category)}?page={number}")
         first, last = (number - 1) * PAGE_SIZE + 1, min(number * PAGE_SIZE, total)
         assert f"Records {first:,}–{last:,} of {total:,} (page {number} of {pages})." in shown.text
         seen += [link.href for link in shown.links if link.href.startswith("/id/mitigation/")]
     assert len(seen) == len(set(seen)) == min(total, LISTED_AT_MOST)
 
 
-def test_coverage_has_a_row_per_category_and_counts_every_record(client: httpx.Client, graph: Graph) -> None:
-    response = client.get("/coverage", headers=HTML)
+def test_coverage_has_a_row_per_category_and_counts_every_record(
+    catalogue_http: httpx.Client, graph: Graph
+) -> None:
+    response = catalogue_http.get("/coverage", headers=HTML)
     assert response.status_code == 200
     assert response.text.count('<tr><th scope="row"') == len(set(graph.subjects(RDF.type, MG.Category)))
     totals = subtree_totals(graph)

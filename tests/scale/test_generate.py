@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
-from scaleout import mitigraph
+from tests.support.commands import run_mitigraph
 
 from mitigraph.loader import load_files, load_shapes, load_with_reference
 from mitigraph.namespaces import BIBO, MG
@@ -19,7 +19,7 @@ SMALL = 150
 
 
 def generate(path: Path, *, mitigations: int = SMALL, seed: int = 1) -> subprocess.CompletedProcess[str]:
-    return mitigraph(
+    return run_mitigraph(
         "generate", "--mitigations", str(mitigations), "--output", str(path), "--seed", str(seed)
     )
 
@@ -100,7 +100,7 @@ def test_bad_requests_are_refused_with_exit_code_2_and_nothing_written(
     tmp_path: Path, arguments: list[str], message: str
 ):
     arguments = [str(tmp_path / a) if a.endswith((".json", ".nt")) else a for a in arguments]
-    result = mitigraph("generate", *arguments)
+    result = run_mitigraph("generate", *arguments)
     assert result.returncode == 2
     assert message in result.stderr
     assert list(tmp_path.iterdir()) == []

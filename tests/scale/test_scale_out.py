@@ -9,7 +9,9 @@ import httpx
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
-from scaleout import MITIGATIONS, Process, free_port, mitigraph
+from scaleout import MITIGATIONS
+from tests.support.commands import run_mitigraph
+from tests.support.servers import RunningServer, free_port
 
 pytestmark = pytest.mark.scaleout
 
@@ -37,20 +39,20 @@ def count_in(client: httpx.Client, endpoint: str) -> int:
 
 
 def test_publish_loads_every_mitigation_into_the_store(
-    published: subprocess.CompletedProcess[str], oxigraph: Process
+    publication: subprocess.CompletedProcess[str], oxigraph: RunningServer
 ):
-    assert published.returncode == 0, published.stderr
-    assert "Published" in published.stdout
+    assert publication.returncode == 0, publication.stderr
+    assert "Published" in publication.stdout
     with httpx.Client(timeout=30.0) as client:
         assert count_in(client, oxigraph.url + "/query") == MITIGATIONS
 
 
-def test_our_sparql_endpoint_answers_from_the_remote_store(front: Process):
+def test_our_sparql_endpoint_answers_from_the_remote_store(front: RunningServer):
     with httpx.Client(timeout=30.0) as client:
         assert count_in(client, front.url + "/sparql") == MITIGATIONS
 
 
-def test_a_construct_through_us_is_the_graph_the_store_gives(front: Process, oxigraph: Process):
+def test_a_construct_through_us_is_the_graph_the_store_gives(front: RunningServer, oxigraph: RunningServer):
     with httpx.Client(timeout=30.0) as client:
         ours = client.post(
             front.url + "/sparql", data={"query": DESCRIBE_CATEGORY_BRANCH}, headers={"Accept": "text/turtle"}
@@ -67,7 +69,7 @@ def test_a_construct_through_us_is_the_graph_the_store_gives(front: Process, oxi
     assert isomorphic(our_graph, Graph().parse(data=theirs.text, format="turtle"))
 
 
-def test_results_come_in_the_negotiated_format_even_when_converted(front: Process):
+def test_results_come_in_the_negotiated_format_even_when_converted(front: RunningServer):
     with httpx.Client(timeout=30.0) as client:
         response = client.post(
             front.url + "/sparql", data={"query": COUNT_MITIGATIONS}, headers={"Accept": "text/csv"}
@@ -85,13 +87,13 @@ def test_results_come_in_the_negotiated_format_even_when_converted(front: Proces
     ],
     ids=["service-refused", "syntax-error"],
 )
-def test_refusals_are_the_same_as_with_the_local_store(front: Process, query: str, status: int):
+def test_refusals_are_the_same_as_with_the_local_store(front: RunningServer, query: str, status: int):
     with httpx.Client(timeout=30.0) as client:
         response = client.post(front.url + "/sparql", data={"query": query}, headers=JSON)
     assert response.status_code == status
 
 
-def test_updates_are_refused_before_they_reach_the_store(front: Process, oxigraph: Process):
+def test_updates_are_refused_before_they_reach_the_store(front: RunningServer, oxigraph: RunningServer):
     update = "INSERT DATA { <urn:x> <urn:y> <urn:z> }"
     with httpx.Client(timeout=30.0) as client:
         response = client.post(front.url + "/sparql", data={"update": update})
@@ -99,7 +101,7 @@ def test_updates_are_refused_before_they_reach_the_store(front: Process, oxigrap
         assert count_in(client, oxigraph.url + "/query") == MITIGATIONS
 
 
-def test_a_mitigation_page_is_rendered_from_the_remote_store(front: Process):
+def test_a_mitigation_page_is_rendered_from_the_remote_store(front: RunningServer):
     with httpx.Client(timeout=30.0) as client:
         page = client.get(front.url + FIRST_RECORD, headers={"Accept": "text/html"})
         as_turtle = client.get(front.url + FIRST_RECORD, headers={"Accept": "text/turtle"})
@@ -111,26 +113,28 @@ def test_a_mitigation_page_is_rendered_from_the_remote_store(front: Process):
 
 def test_publishing_to_an_unreachable_store_says_so(synthetic_graph: Path):
     url = f"http://127.0.0.1:{free_port()}"
-    result = mitigraph("publish", str(synthetic_graph), "--endpoint", url)
+    result = run_mitigraph("publish", str(synthetic_graph), "--endpoint", url)
     assert result.returncode == 2
     assert "cannot reach" in result.stderr
     assert url in result.stderr
 
 
-def test_a_store_that_refuses_the_graph_is_reported_with_its_answer(synthetic_graph: Path, oxigraph: Process):
-    result = mitigraph(
+def test_a_store_that_refuses_the_graph_is_reported_with_its_answer(
+    synthetic_graph: Path, oxigraph: RunningServer
+):
+    result = run_mitigraph(
         "publish", str(synthetic_graph), "--endpoint", oxigraph.url, "--gsp-url", oxigraph.url + "/nowhere"
     )
     assert result.returncode == 2
     assert "404" in result.stderr
 
 
-def test_a_graph_with_violations_is_not_published(tmp_path: Path, oxigraph: Process):
+def test_a_graph_with_violations_is_not_published(tmp_path: Path, oxigraph: RunningServer):
     broken = tmp_path / "broken.ttl"
     orphan = "<https://w3id.org/mitigraph/id/mitigation/orphan>"
     broken.write_text(f"{orphan} a <https://w3id.org/mitigraph/ontology#Mitigation> .\n")
     graph = "https://example.org/must-stay-empty"
-    result = mitigraph("publish", str(broken), "--endpoint", oxigraph.url, "--graph", graph)
+    result = run_mitigraph("publish", str(broken), "--endpoint", oxigraph.url, "--graph", graph)
     assert result.returncode == 1
     assert "nothing was published" in result.stderr
     with httpx.Client(timeout=30.0) as client:

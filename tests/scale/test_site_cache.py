@@ -8,7 +8,9 @@ from in-memory copies or from the on-disk store.
 
 from __future__ import annotations
 
+import gzip
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,26 +18,21 @@ from pathlib import Path
 
 import httpx
 import pytest
-from scaleout import LOOPBACK, MITIGRAPH, Process, free_port, mitigraph, started, wait_until
+from tests.support.commands import run_mitigraph
+from tests.support.servers import RunningServer, free_port, running_server
 
 from mitigraph import __version__
+from mitigraph.formats import formats_for, write_export
+from mitigraph.loader import LoadedGraph
+from mitigraph.namespaces import DEFAULT_BASE
 from mitigraph.settings import Settings
-from mitigraph.site_cache import CACHE_DIR_NAME, SiteCacheError
+from mitigraph.site import SITE_DIR_NAME as CACHE_DIR_NAME
+from mitigraph.site import SiteError, read_site, site_dir, write_store
+from mitigraph.site.parallel_downloads import DownloadsFailed
 from mitigraph.web.app import create_app
 
 COMPUTING = "computing the site cache"
 DOWNLOADS = ("mitigraph.ttl", "mitigraph.jsonld", "mitigraph.nt", "mitigraph.rdf", "mitigraph.csv")
-
-
-@pytest.fixture(scope="module")
-def built_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
-    """The project's graph built with `build --store`, and the triple count `build` reported."""
-    work = tmp_path_factory.mktemp("site-cache")
-    store = work / "store"
-    result = mitigraph("build", "--out", str(work / "out"), "--store", str(store))
-    assert result.returncode == 0, result.stderr
-    triples = int(result.stdout.split("Built the graph: ", 1)[1].split(" triples", 1)[0])
-    return store, triples
 
 
 def metadata_of(store: Path) -> dict[str, object]:
@@ -44,15 +41,12 @@ def metadata_of(store: Path) -> dict[str, object]:
 
 
 @contextmanager
-def serving(store: Path, *options: str, log_dir: Path) -> Iterator[Process]:
-    port = free_port()
-    command = [*MITIGRAPH, "serve", "--host", LOOPBACK, "--port", str(port), "--store", str(store), *options]
-    with started(command, port=port, log_path=log_dir / f"serve-{port}.log") as process:
-        wait_until(lambda client: client.get(process.url + "/health").status_code == 200, process)
-        yield process
+def serving(store: Path, *options: str, log_dir: Path) -> Iterator[RunningServer]:
+    with running_server("--store", str(store), *options, log_dir=log_dir) as server:
+        yield server
 
 
-def health(process: Process) -> dict[str, object]:
+def health(process: RunningServer) -> dict[str, object]:
     response = httpx.get(process.url + "/health", timeout=10)
     assert response.status_code == 200
     answer: dict[str, object] = response.json()
@@ -88,7 +82,7 @@ def test_a_worker_refuses_a_store_without_a_cache_rather_than_computing_one(
     store, _ = built_store
     bare = tmp_path / "store"
     shutil.copytree(store, bare, ignore=shutil.ignore_patterns(CACHE_DIR_NAME))
-    with pytest.raises(SiteCacheError, match=str(bare / CACHE_DIR_NAME)):
+    with pytest.raises(SiteError, match=str(bare / CACHE_DIR_NAME)):
         create_app(Settings(store_dir=bare))
     assert not (bare / CACHE_DIR_NAME).exists()
 
@@ -134,8 +128,40 @@ def test_the_memory_copy_limit_decides_what_queries_read(
 
 def test_a_negative_memory_copy_limit_is_refused(built_store: tuple[Path, int]) -> None:
     store, _ = built_store
-    result = mitigraph(
+    result = run_mitigraph(
         "serve", "--port", str(free_port()), "--store", str(store), "--memory-copy-max-triples", "-1"
     )
     assert result.returncode == 2
     assert "--memory-copy-max-triples must be 0 or more" in result.stderr
+
+
+def test_files_build_exported_are_the_sites_downloads_byte_for_byte(
+    project: LoadedGraph, tmp_path: Path
+) -> None:
+    """`build` hands the site the files it exported; the site copies them instead of serialising again,
+    and its downloads are exactly those it would have written itself."""
+    exported = tmp_path / "out"
+    exported.mkdir()
+    for fmt in formats_for("download"):
+        with (exported / fmt.file_name).open("wb") as output:
+            write_export(fmt, project.store, output, base=DEFAULT_BASE)
+    write_store(project.store, tmp_path / "own", base=DEFAULT_BASE)
+    names = {fmt.file_name: exported / fmt.file_name for fmt in formats_for("download")}
+    write_store(project.store, tmp_path / "copied", base=DEFAULT_BASE, exported=names)
+    own = read_site(site_dir(tmp_path / "own"), base=DEFAULT_BASE)
+    copied = read_site(site_dir(tmp_path / "copied"), base=DEFAULT_BASE)
+    assert copied.figures.downloads == own.figures.downloads
+    assert sorted(copied.figures.downloads) == sorted(DOWNLOADS)
+    for name in DOWNLOADS:
+        assert (copied.downloads_dir / name).read_bytes() == (exported / name).read_bytes()
+        gzipped = (copied.downloads_dir / (name + ".gz")).read_bytes()
+        assert gzip.decompress(gzipped) == (exported / name).read_bytes()
+
+
+def test_a_download_that_cannot_be_written_fails_the_store_and_leaves_nothing(
+    project: LoadedGraph, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nowhere.ttl"
+    with pytest.raises(DownloadsFailed, match=re.escape(str(missing))):
+        write_store(project.store, tmp_path / "store", base=DEFAULT_BASE, exported={"mitigraph.ttl": missing})
+    assert list(tmp_path.iterdir()) == []

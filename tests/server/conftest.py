@@ -1,7 +1,8 @@
-"""The real server for every test under tests/server/ (and the pages' tests).
+"""Fixtures for the server tests: servers with options of their own, the project's graph in an on-disk store
+(for query pools), and a loopback listener.
 
-`server` is one shared instance with the default settings; `start_server(*options)` starts another with
-its own `mitigraph serve` options and stops it when the test ends.
+The project's graph served with the default settings is `project_server` (and `http`, a client for it),
+from tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -10,22 +11,18 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
-import httpx
 import pytest
-from listening import Listener, listening
-from serving import RunningServer, running_server
+from pyoxigraph import Store
+from tests.support.listening import Listener, listening
+from tests.support.servers import RunningServer, running_server
 
-
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    """The project's graph served with the default settings (two web workers)."""
-    with running_server(log_dir=tmp_path_factory.mktemp("server")) as running:
-        yield running
+from mitigraph.loader import LoadedGraph
+from mitigraph.store import fill_store
 
 
 @pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
-    """Start servers with their own options; each is stopped when the test ends."""
+    """Start servers with their own `mitigraph serve` options; each is stopped when the test ends."""
     with ExitStack() as stack:
 
         def start(*options: str) -> RunningServer:
@@ -34,14 +31,17 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
         yield start
 
 
-@pytest.fixture
-def client(server: RunningServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=30.0) as http:
-        yield http
+@pytest.fixture(scope="module")
+def store_dir(project: LoadedGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's graph in an on-disk store, as a query pool opens it; one per test module."""
+    directory = tmp_path_factory.mktemp("store") / "store"
+    store = fill_store(Store(str(directory)), project.graph)
+    store.flush()
+    return directory
 
 
 @pytest.fixture
 def listener() -> Iterator[Listener]:
-    """A loopback listener that counts connections (see listening.py)."""
+    """A loopback listener that counts the connections made to it."""
     with listening() as record:
         yield record

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from contextlib import closing
 
 import pytest
-from serving import RunningServer, running_server
+from tests.support.polling import NotInTime, poll_until
+from tests.support.servers import RunningServer, running_server
 
 HEADER_TIMEOUT = 2.0
 BODY_TIMEOUT = 2.0
@@ -152,10 +153,13 @@ def test_connections_past_the_cap_are_answered_503(strict: RunningServer) -> Non
 
 def answered_ok_once_closed(server: RunningServer) -> bool:
     """Whether a new connection is soon answered 200 (the server notices closed ones in its own time)."""
-    deadline = time.monotonic() + GIVE_UP
-    while time.monotonic() < deadline:
+
+    def health_ok() -> bool:
         with closing(connect(server)) as later:
             later.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-            if read_until_closed(later).startswith(b"HTTP/1.1 200 "):
-                return True
-    return False
+            return read_until_closed(later).startswith(b"HTTP/1.1 200 ")
+
+    try:
+        return poll_until(health_ok, timeout=GIVE_UP)
+    except NotInTime:
+        return False

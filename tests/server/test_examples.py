@@ -74,24 +74,24 @@ def test_the_required_examples_exist() -> None:
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=name)
-def test_every_example_gives_a_non_empty_result(client: httpx.Client, example: ExampleQuery) -> None:
+def test_every_example_gives_a_non_empty_result(http: httpx.Client, example: ExampleQuery) -> None:
     assert example.comment and example.keywords
     if example.form == "select":
-        found = rows(client, example)
+        found = rows(http, example)
         assert found, f"{example.file.name} returned no rows"
         assert all(row for row in found)
         assert not [row for row in found if "None" in row.values()], "a value reads None"
     elif example.form == "construct":
-        response = client.get("/sparql", params={"query": example.query}, headers={"Accept": "text/turtle"})
+        response = http.get("/sparql", params={"query": example.query}, headers={"Accept": "text/turtle"})
         assert response.status_code == 200
         assert len(Graph().parse(data=response.text, format="turtle")) > 0
     else:
-        response = client.get("/sparql", params={"query": example.query})
+        response = http.get("/sparql", params={"query": example.query})
         assert response.status_code == 200
         assert response.json()["boolean"] is True
 
 
-def test_category_example_reaches_into_subcategories(client: httpx.Client, graph: Graph) -> None:
+def test_category_example_reaches_into_subcategories(http: httpx.Client, graph: Graph) -> None:
     branch = graph.value(predicate=SKOS.notation, object=Literal("1.1"))
     expected = {
         str(code)
@@ -101,13 +101,13 @@ def test_category_example_reaches_into_subcategories(client: httpx.Client, graph
         if branch in graph.transitive_objects(category, MG.subcategoryOf)
         for code in graph.objects(category, SKOS.notation)
     }
-    codes = {row["code"] for row in rows(client, by_name("mitigations-in-category"))}
+    codes = {row["code"] for row in rows(http, by_name("mitigations-in-category"))}
     assert len(expected) > 1, "the data holds labelled records in one subcategory of 1.1 at most"
     assert codes == expected
 
 
-def test_counts_add_up_to_the_mitigations_with_a_category(client: httpx.Client, graph: Graph) -> None:
-    counted = rows(client, by_name("counts-per-category-and-stage"))
+def test_counts_add_up_to_the_mitigations_with_a_category(http: httpx.Client, graph: Graph) -> None:
+    counted = rows(http, by_name("counts-per-category-and-stage"))
     classified = {m for m in mitigations(graph) if graph.value(m, MG.inCategory) is not None}
     stages = {
         str(label)
@@ -119,28 +119,28 @@ def test_counts_add_up_to_the_mitigations_with_a_category(client: httpx.Client, 
     assert stages and {row["stage"] for row in counted} == stages | {"(no stage given)"}
 
 
-def test_addressed_limitations_carry_their_justification(client: httpx.Client, graph: Graph) -> None:
+def test_addressed_limitations_carry_their_justification(http: httpx.Client, graph: Graph) -> None:
     justified = {
         (graph.value(statement, RDF.object), graph.value(statement, RDF.subject)): str(justification)
         for statement in graph.subjects(RDF.predicate, MG.addressesLimitation)
         for justification in graph.objects(statement, MG.justification)
     }
-    found = rows(client, by_name("limitations-and-what-addresses-them"))
+    found = rows(http, by_name("limitations-and-what-addresses-them"))
     assert justified
     assert {
         (URIRef(row["limitation"]), URIRef(row["addressedBy"])): row["justification"] for row in found
     } == justified
 
 
-def test_gaps_are_exactly_the_limitations_nothing_addresses(client: httpx.Client) -> None:
-    addressed = {row["limitation"] for row in rows(client, by_name("limitations-and-what-addresses-them"))}
-    gaps = {row["limitation"] for row in rows(client, by_name("unaddressed-limitations"))}
+def test_gaps_are_exactly_the_limitations_nothing_addresses(http: httpx.Client) -> None:
+    addressed = {row["limitation"] for row in rows(http, by_name("limitations-and-what-addresses-them"))}
+    gaps = {row["limitation"] for row in rows(http, by_name("unaddressed-limitations"))}
     assert gaps and addressed
     assert gaps.isdisjoint(addressed)
 
 
-def test_source_example_lists_the_authors_in_order(client: httpx.Client, graph: Graph) -> None:
-    found = rows(client, by_name("items-of-a-source-with-authors"))
+def test_source_example_lists_the_authors_in_order(http: httpx.Client, graph: Graph) -> None:
+    found = rows(http, by_name("items-of-a-source-with-authors"))
     sources = {
         s
         for s in graph.subjects(RDF.type, MG.Source)
@@ -159,20 +159,20 @@ def test_source_example_lists_the_authors_in_order(client: httpx.Client, graph: 
     assert len({row["mitigation"] for row in found}) == len(found) > 1
 
 
-def test_parts_example_shows_wholes_with_their_parts(client: httpx.Client, graph: Graph) -> None:
+def test_parts_example_shows_wholes_with_their_parts(http: httpx.Client, graph: Graph) -> None:
     expected = {
         (str(whole_label), str(part_label))
         for part, whole in graph.subject_objects(MG.partOf)
         for part_label in graph.objects(part, RDFS.label)
         for whole_label in graph.objects(whole, RDFS.label)
     }
-    found = rows(client, by_name("mitigations-with-their-parts"))
+    found = rows(http, by_name("mitigations-with-their-parts"))
     assert expected
     assert {(row["wholeLabel"], row["partLabel"]) for row in found} == expected
     assert all(row["whole"] != row["part"] for row in found)
 
 
-def test_text_search_finds_the_word(client: httpx.Client, graph: Graph) -> None:
+def test_text_search_finds_the_word(http: httpx.Client, graph: Graph) -> None:
     expected = {
         m
         for m in mitigations(graph)
@@ -180,12 +180,12 @@ def test_text_search_finds_the_word(client: httpx.Client, graph: Graph) -> None:
         and "adversarial"
         in f"{graph.value(m, RDFS.label)} {graph.value(m, DCTERMS.description) or ''}".lower()
     }
-    found = {URIRef(row["mitigation"]) for row in rows(client, by_name("text-search"))}
+    found = {URIRef(row["mitigation"]) for row in rows(http, by_name("text-search"))}
     assert expected and found == expected
 
 
-def test_taxonomy_example_is_a_skos_tree(client: httpx.Client, graph: Graph) -> None:
-    response = client.get("/sparql", params={"query": by_name("taxonomy-as-skos").query})
+def test_taxonomy_example_is_a_skos_tree(http: httpx.Client, graph: Graph) -> None:
+    response = http.get("/sparql", params={"query": by_name("taxonomy-as-skos").query})
     tree = Graph().parse(data=response.text, format="turtle")
     child = tree.value(predicate=SKOS.notation, object=Literal("1.1.3"))
     parent = tree.value(child, SKOS.broader)
@@ -199,7 +199,7 @@ def category_name(graph: Graph, category: URIRef) -> str:
     return label or (f"(unnamed) {definition[:80]}" if definition else "(unnamed)")
 
 
-def test_categories_with_the_most_records(client: httpx.Client, graph: Graph) -> None:
+def test_categories_with_the_most_records(http: httpx.Client, graph: Graph) -> None:
     direct = Counter(c for m in mitigations(graph) for c in graph.objects(m, MG.inCategory))
     cut_off = Counter(
         c
@@ -207,7 +207,7 @@ def test_categories_with_the_most_records(client: httpx.Client, graph: Graph) ->
         if is_true(graph, m, MG.pageIncomplete)
         for c in graph.objects(m, MG.inCategory)
     )
-    found = rows(client, by_name("categories-with-the-most-records"))
+    found = rows(http, by_name("categories-with-the-most-records"))
     assert [int(row["records"]) for row in found] == sorted(direct.values(), reverse=True)[: len(found)]
     assert len(found) == min(25, len(direct))
     for row in found:
@@ -219,7 +219,7 @@ def test_categories_with_the_most_records(client: httpx.Client, graph: Graph) ->
         assert (row["provisional"] == "true") == is_true(graph, category, MG.provisional)
 
 
-def test_sources_per_category(client: httpx.Client, graph: Graph) -> None:
+def test_sources_per_category(http: httpx.Client, graph: Graph) -> None:
     sources: dict[URIRef, set[URIRef]] = defaultdict(set)
     records: dict[URIRef, set[URIRef]] = defaultdict(set)
     for m in mitigations(graph):
@@ -227,7 +227,7 @@ def test_sources_per_category(client: httpx.Client, graph: Graph) -> None:
             for source in graph.objects(m, MG.citedIn):
                 sources[category].add(source)
                 records[category].add(m)
-    found = rows(client, by_name("sources-per-category"))
+    found = rows(http, by_name("sources-per-category"))
     assert {URIRef(row["category"]): int(row["sources"]) for row in found} == {
         c: len(s) for c, s in sources.items()
     }
@@ -240,9 +240,9 @@ def test_sources_per_category(client: httpx.Client, graph: Graph) -> None:
     assert int(found[0]["sources"]) == int(widest["sources"])
 
 
-def test_records_per_nist_genai_risk(client: httpx.Client, graph: Graph) -> None:
+def test_records_per_nist_genai_risk(http: httpx.Client, graph: Graph) -> None:
     tagged = Counter(risk for m in mitigations(graph) for risk in graph.objects(m, MG.nistGenAIRisk))
-    found = rows(client, by_name("records-per-nist-genai-risk"))
+    found = rows(http, by_name("records-per-nist-genai-risk"))
     assert tagged, "no record names a NIST GenAI risk"
     assert {URIRef(row["risk"]): int(row["records"]) for row in found} == dict(tagged)
     for row in found:
@@ -257,9 +257,9 @@ def test_records_per_nist_genai_risk(client: httpx.Client, graph: Graph) -> None
         assert set(filter(None, row.get("actorTasks", "").split("; "))) == tasks
 
 
-def test_incomplete_records_are_those_whose_page_was_cut_off(client: httpx.Client, graph: Graph) -> None:
+def test_incomplete_records_are_those_whose_page_was_cut_off(http: httpx.Client, graph: Graph) -> None:
     expected = {m for m in mitigations(graph) if is_true(graph, m, MG.pageIncomplete)}
-    found = rows(client, by_name("incomplete-records"))
+    found = rows(http, by_name("incomplete-records"))
     assert expected, "no record is marked incomplete"
     assert {URIRef(row["mitigation"]) for row in found} == expected
     for row in found:
@@ -269,6 +269,6 @@ def test_incomplete_records_are_those_whose_page_was_cut_off(client: httpx.Clien
         assert URIRef(row["page"]) in set(graph.objects(mitigation, PROV.wasDerivedFrom))
 
 
-def test_examples_are_yasgui_tabs(client: httpx.Client) -> None:
-    page = client.get("/sparql", headers={"Accept": "text/html"}).text
+def test_examples_are_yasgui_tabs(http: httpx.Client) -> None:
+    page = http.get("/sparql", headers={"Accept": "text/html"}).text
     assert [example.label for example in EXAMPLES if example.label not in page] == []

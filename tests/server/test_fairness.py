@@ -13,7 +13,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from serving import RunningServer, running_server
+from tests.support.polling import poll_until
+from tests.support.servers import RunningServer, running_server
 
 from mitigraph.settings import Settings, SettingsError, trusted_networks
 from mitigraph.web.fairness import (
@@ -218,9 +219,9 @@ def test_one_clients_runaways_do_not_delay_another_clients_cheap_query(shared: R
         assert response.json()["boolean"] is True
     assert max(latencies) < CHEAP_WITHIN, f"B waited {max(latencies):.2f} s"
 
-    deadline = time.monotonic() + QUERY_TIMEOUT + 10
-    while len(responses) < runaways and time.monotonic() < deadline:
-        refused.wait(timeout=0.1)
+    poll_until(
+        lambda: len(responses) >= runaways, timeout=QUERY_TIMEOUT + 10, message="A's runaways did not all end"
+    )
     statuses = sorted(response.status_code for response in responses)
     assert len(statuses) == runaways
     assert 1 <= statuses.count(503) <= 2, statuses
@@ -285,11 +286,12 @@ def while_running(server: RunningServer, *, source: str, forwarded_for: str) -> 
 
 def busy_then(client: httpx.Client, forwarded_for: str) -> httpx.Response:
     """A cheap query, repeated until the runaway holds its query process (it is 429 from then on, or 200)."""
-    deadline = time.monotonic() + QUERY_TIMEOUT - 1
-    response = client.get("/sparql", params={"query": CHEAP}, headers={"X-Forwarded-For": forwarded_for})
-    while response.status_code == 200 and time.monotonic() < deadline:
+
+    def refused() -> httpx.Response | None:
         response = client.get("/sparql", params={"query": CHEAP}, headers={"X-Forwarded-For": forwarded_for})
-    return response
+        return None if response.status_code == 200 else response
+
+    return poll_until(refused, timeout=QUERY_TIMEOUT - 1, interval=0.01, message="every cheap query got 200")
 
 
 def test_forwarded_for_from_an_untrusted_peer_changes_nothing(proxied: RunningServer) -> None:

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from serving import RunningServer, running_server
+from tests.support.servers import RunningServer, running_server
 
 SEED = 20_260_901
 REQUESTS = 1_200

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from serving import RunningServer, running_server
+from tests.support.servers import RunningServer, running_server
 
 from mitigraph import __version__
 from mitigraph.query_pool import PoolStats
@@ -23,8 +23,8 @@ WAITING_CLIENTS = 45
 ANSWERS_WITHIN = 1.0
 
 
-def test_health_reports_the_query_processes(client: httpx.Client) -> None:
-    response = client.get("/health")
+def test_health_reports_the_query_processes(http: httpx.Client) -> None:
+    response = http.get("/health")
     assert response.status_code == 200
     assert response.headers["cache-control"] == "no-store"
     report = response.json()

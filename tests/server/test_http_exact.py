@@ -30,9 +30,9 @@ CATEGORY = "/id/category/1"
         "/static/mitigraph.css",
     ],
 )
-def test_head_answers_like_get_without_a_body(client: httpx.Client, path: str) -> None:
-    got = client.get(path)
-    head = client.head(path)
+def test_head_answers_like_get_without_a_body(http: httpx.Client, path: str) -> None:
+    got = http.get(path)
+    head = http.head(path)
     assert got.status_code == 200, got.text
     assert head.status_code == 200
     assert head.content == b""
@@ -47,9 +47,9 @@ def test_head_answers_like_get_without_a_body(client: httpx.Client, path: str) -
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS"])
 @pytest.mark.parametrize("path", ["/sparql", "/sparql/"])
 def test_other_methods_on_sparql_are_405_naming_the_allowed(
-    client: httpx.Client, method: str, path: str
+    http: httpx.Client, method: str, path: str
 ) -> None:
-    response = client.request(method, path)
+    response = http.request(method, path)
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, HEAD, POST"
     assert response.headers["content-type"].startswith("text/plain")
@@ -69,9 +69,9 @@ def test_other_methods_on_sparql_are_405_naming_the_allowed(
 )
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "OPTIONS"])
 def test_other_methods_elsewhere_are_405_naming_the_allowed(
-    client: httpx.Client, path: str, allow: str, method: str
+    http: httpx.Client, path: str, allow: str, method: str
 ) -> None:
-    response = client.request(method, path)
+    response = http.request(method, path)
     assert response.status_code == 405
     assert response.headers["allow"] == allow
     assert "detail" not in response.text
@@ -83,22 +83,22 @@ def test_other_methods_elsewhere_are_405_naming_the_allowed(
 @pytest.mark.parametrize(
     "path", ["/sparql?query=ASK%20%7B%7D", "/id/category/1", "/download/mitigraph.ttl", "/context.jsonld"]
 )
-def test_read_only_resources_may_be_read_from_any_origin(client: httpx.Client, path: str) -> None:
-    response = client.get(path, headers={"Origin": ORIGIN})
+def test_read_only_resources_may_be_read_from_any_origin(http: httpx.Client, path: str) -> None:
+    response = http.get(path, headers={"Origin": ORIGIN})
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "*"
 
 
-def test_a_refusal_is_readable_by_a_browser_app_too(client: httpx.Client) -> None:
-    response = client.get("/sparql", params={"query": "SELECT"}, headers={"Origin": ORIGIN})
+def test_a_refusal_is_readable_by_a_browser_app_too(http: httpx.Client) -> None:
+    response = http.get("/sparql", params={"query": "SELECT"}, headers={"Origin": ORIGIN})
     assert response.status_code == 400
     assert response.headers["access-control-allow-origin"] == "*"
     assert "Retry-After" in response.headers["access-control-expose-headers"]
 
 
 @pytest.mark.parametrize("path", ["/", "/coverage", "/search?q=data", "/health"])
-def test_pages_and_health_send_no_cors_headers(client: httpx.Client, path: str) -> None:
-    response = client.get(path, headers={"Origin": ORIGIN})
+def test_pages_and_health_send_no_cors_headers(http: httpx.Client, path: str) -> None:
+    response = http.get(path, headers={"Origin": ORIGIN})
     assert "access-control-allow-origin" not in response.headers
 
 
@@ -113,9 +113,9 @@ def test_pages_and_health_send_no_cors_headers(client: httpx.Client, path: str) 
     ],
 )
 def test_preflight_is_answered_with_methods_and_headers(
-    client: httpx.Client, path: str, method: str, methods: str
+    http: httpx.Client, path: str, method: str, methods: str
 ) -> None:
-    response = client.options(
+    response = http.options(
         path,
         headers={
             "Origin": ORIGIN,
@@ -132,14 +132,14 @@ def test_preflight_is_answered_with_methods_and_headers(
     assert {"accept", "content-type"} <= allowed_headers
 
 
-def test_a_preflight_for_a_method_that_is_not_served_is_refused(client: httpx.Client) -> None:
-    response = client.options("/sparql", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"})
+def test_a_preflight_for_a_method_that_is_not_served_is_refused(http: httpx.Client) -> None:
+    response = http.options("/sparql", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"})
     assert response.status_code == 400
     assert "PUT" not in response.headers.get("access-control-allow-methods", "")
 
 
-def test_a_form_post_from_a_browser_app_on_another_origin(client: httpx.Client) -> None:
-    response = client.post("/sparql", data={"query": ASK}, headers={"Origin": ORIGIN})
+def test_a_form_post_from_a_browser_app_on_another_origin(http: httpx.Client) -> None:
+    response = http.post("/sparql", data={"query": ASK}, headers={"Origin": ORIGIN})
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "*"
     assert response.json()["boolean"] is True
@@ -158,8 +158,8 @@ def test_a_form_post_from_a_browser_app_on_another_origin(client: httpx.Client) 
         'application/sparql-query; charset="UTF-8"',
     ],
 )
-def test_query_media_type_and_charset_are_case_insensitive(client: httpx.Client, content_type: str) -> None:
-    response = client.post("/sparql", content=ASK, headers={"Content-Type": content_type})
+def test_query_media_type_and_charset_are_case_insensitive(http: httpx.Client, content_type: str) -> None:
+    response = http.post("/sparql", content=ASK, headers={"Content-Type": content_type})
     assert response.status_code == 200, response.text
     assert response.json()["boolean"] is True
 
@@ -167,16 +167,16 @@ def test_query_media_type_and_charset_are_case_insensitive(client: httpx.Client,
 @pytest.mark.parametrize(
     "content_type", ["Application/SPARQL-Update", "APPLICATION/SPARQL-UPDATE; charset=utf-8"]
 )
-def test_an_update_in_any_case_is_403(client: httpx.Client, content_type: str) -> None:
-    response = client.post(
+def test_an_update_in_any_case_is_403(http: httpx.Client, content_type: str) -> None:
+    response = http.post(
         "/sparql", content="INSERT DATA { <a:a> <a:b> <a:c> }", headers={"Content-Type": content_type}
     )
     assert response.status_code == 403
     assert "read-only" in response.text
 
 
-def test_a_form_in_any_case_is_read(client: httpx.Client) -> None:
-    response = client.post(
+def test_a_form_in_any_case_is_read(http: httpx.Client) -> None:
+    response = http.post(
         "/sparql",
         content=str(httpx.QueryParams({"query": ASK})),
         headers={"Content-Type": "Application/X-WWW-Form-Urlencoded; Charset=UTF-8"},
@@ -187,8 +187,8 @@ def test_a_form_in_any_case_is_read(client: httpx.Client) -> None:
 
 @pytest.mark.parametrize("charset", ["latin-1", "iso-8859-1", "utf-16", "rot13", "base64", "idna", "utf8x"])
 @pytest.mark.parametrize("media_type", ["application/sparql-query", "application/x-www-form-urlencoded"])
-def test_only_utf8_is_accepted_as_a_charset(client: httpx.Client, media_type: str, charset: str) -> None:
-    response = client.post(
+def test_only_utf8_is_accepted_as_a_charset(http: httpx.Client, media_type: str, charset: str) -> None:
+    response = http.post(
         "/sparql", content="query=ASK%7B%7D", headers={"Content-Type": f"{media_type}; charset={charset}"}
     )
     assert response.status_code == 415
@@ -202,15 +202,15 @@ def test_only_utf8_is_accepted_as_a_charset(client: httpx.Client, media_type: st
 @pytest.mark.parametrize(
     "page", ["²", "٣", "0", "-1", "+1", "1.0", "1e3", "99999999999999999999", "abc", "", " 1", "21"]
 )
-def test_a_page_number_that_is_not_one_is_400_naming_the_parameter(client: httpx.Client, page: str) -> None:
-    response = client.get(CATEGORY, params={"page": page})
+def test_a_page_number_that_is_not_one_is_400_naming_the_parameter(http: httpx.Client, page: str) -> None:
+    response = http.get(CATEGORY, params={"page": page})
     assert response.status_code == 400
     assert "?page=" in response.text
     assert response.headers["content-type"].startswith("text/plain")
 
 
-def test_a_page_number_error_is_a_page_for_a_browser(client: httpx.Client) -> None:
-    response = client.get(CATEGORY, params={"page": "²"}, headers={"Accept": BROWSER_ACCEPT})
+def test_a_page_number_error_is_a_page_for_a_browser(http: httpx.Client) -> None:
+    response = http.get(CATEGORY, params={"page": "²"}, headers={"Accept": BROWSER_ACCEPT})
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/html")
     assert "Bad request" in response.text
@@ -218,8 +218,8 @@ def test_a_page_number_error_is_a_page_for_a_browser(client: httpx.Client) -> No
 
 
 @pytest.mark.parametrize("page", ["1", "01"])
-def test_a_page_number_is_read(client: httpx.Client, page: str) -> None:
-    assert client.get(CATEGORY, params={"page": page}).status_code == 200
+def test_a_page_number_is_read(http: httpx.Client, page: str) -> None:
+    assert http.get(CATEGORY, params={"page": page}).status_code == 200
 
 
 # ---------------------------------------------------------------- one error format
@@ -249,9 +249,9 @@ ERRORS = [
 
 @pytest.mark.parametrize(("method", "path", "options", "status"), ERRORS)
 def test_errors_are_plain_text_for_programs(
-    client: httpx.Client, method: str, path: str, options: dict[str, object], status: int
+    http: httpx.Client, method: str, path: str, options: dict[str, object], status: int
 ) -> None:
-    response = client.request(method, path, **options)  # type: ignore[arg-type]
+    response = http.request(method, path, **options)  # type: ignore[arg-type]
     assert response.status_code == status
     assert response.headers["content-type"] == "text/plain; charset=utf-8"
     assert "detail" not in response.text
@@ -267,10 +267,10 @@ BROWSER_ERRORS = [
 
 @pytest.mark.parametrize(("method", "path", "options", "status"), BROWSER_ERRORS)
 def test_errors_are_pages_for_browsers(
-    client: httpx.Client, method: str, path: str, options: dict[str, object], status: int
+    http: httpx.Client, method: str, path: str, options: dict[str, object], status: int
 ) -> None:
     headers: dict[str, str] = {"Accept": BROWSER_ACCEPT, **options.get("headers", {})}  # type: ignore[dict-item]
-    response = client.request(method, path, **{**options, "headers": headers})  # type: ignore[arg-type]
+    response = http.request(method, path, **{**options, "headers": headers})  # type: ignore[arg-type]
     assert response.status_code == status
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert "<h1>" in response.text

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import psutil
 import pytest
-from serving import RunningServer
+from tests.support.servers import RunningServer, running_server
 
 QUERY_TIMEOUT = 3.0
 MAX_RESULT_BYTES = 4000
@@ -27,8 +27,6 @@ LEAKS = ("Traceback", 'File "', ".py", "/work", "/tmp", "site-packages", "Error:
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """One web worker with two query processes, a short query time and a small result size."""
-    from serving import running_server
-
     options = (
         "--workers=1",
         "--query-workers=2",

@@ -70,10 +70,10 @@ CASES = [
 
 @pytest.mark.parametrize(("query", "accept", "status", "content_type"), CASES)
 def test_negotiation(
-    client: httpx.Client, query: str, accept: str | None, status: int, content_type: str | None
+    http: httpx.Client, query: str, accept: str | None, status: int, content_type: str | None
 ) -> None:
     headers = {"Accept": accept} if accept is not None else {}
-    response = client.get("/sparql", params={"query": query}, headers=headers)
+    response = http.get("/sparql", params={"query": query}, headers=headers)
     assert response.status_code == status, response.text
     assert "Accept" in [name.strip() for name in response.headers["vary"].split(",")]
     if content_type is None:
@@ -99,7 +99,7 @@ def assert_is_well_formed(response: httpx.Response, content_type: str) -> None:
     assert readers[content_type](response.text)
 
 
-def test_the_four_graph_formats_hold_the_same_graph(client: httpx.Client) -> None:
+def test_the_four_graph_formats_hold_the_same_graph(http: httpx.Client) -> None:
     graphs = []
     for media_type, rdflib_format in [
         ("text/turtle", "turtle"),
@@ -107,21 +107,90 @@ def test_the_four_graph_formats_hold_the_same_graph(client: httpx.Client) -> Non
         ("application/n-triples", "nt"),
         ("application/rdf+xml", "xml"),
     ]:
-        response = client.get("/sparql", params={"query": CONSTRUCT}, headers={"Accept": media_type})
+        response = http.get("/sparql", params={"query": CONSTRUCT}, headers={"Accept": media_type})
         graphs.append(Graph().parse(data=response.text, format=rdflib_format))
     assert len(graphs[0]) == 5
     assert all(isomorphic(graphs[0], other) for other in graphs[1:])
 
 
-@pytest.mark.parametrize("parameter", ["format", "output"])
-def test_format_parameters_of_other_endpoints_are_ignored(client: httpx.Client, parameter: str) -> None:
-    """SPARQLWrapper sends `format=turtle` or `output=xml`, meant for other endpoints; Accept decides here."""
-    for value in ("csv", "turtle", "xml"):
-        response = client.get(
-            "/sparql", params={"query": CONSTRUCT, parameter: value}, headers={"Accept": "text/turtle"}
+def test_the_output_parameter_of_other_endpoints_is_ignored(http: httpx.Client) -> None:
+    """Some clients send `output=xml`, meant for other endpoints; Accept decides here."""
+    for value in ("csv", "turtle", "xml", "nonsense"):
+        response = http.get(
+            "/sparql", params={"query": CONSTRUCT, "output": value}, headers={"Accept": "text/turtle"}
         )
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/turtle")
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+FORMAT_CASES = [
+    # (query, ?format=, Accept, Content-Type answered): the parameter wins over Accept for the kind it names
+    (SELECT, "json", BROWSER_ACCEPT, "application/sparql-results+json"),
+    (SELECT, "csv", BROWSER_ACCEPT, "text/csv"),
+    (SELECT, "tsv", "application/sparql-results+json", "text/tab-separated-values"),
+    (SELECT, "xml", None, "application/sparql-results+xml"),
+    (SELECT, "JSON", None, "application/sparql-results+json"),
+    (SELECT, "sparql-csv", None, "text/csv"),
+    (SELECT, "text/csv", None, "text/csv"),
+    (ASK, "xml", "application/sparql-results+json", "application/sparql-results+xml"),
+    (CONSTRUCT, "ttl", BROWSER_ACCEPT, "text/turtle"),
+    (CONSTRUCT, "turtle", "application/rdf+xml", "text/turtle"),
+    (CONSTRUCT, "jsonld", BROWSER_ACCEPT, "application/ld+json"),
+    (CONSTRUCT, "json", None, "application/ld+json"),
+    (CONSTRUCT, "nt", "text/turtle", "application/n-triples"),
+    (CONSTRUCT, "xml", "text/turtle", "application/rdf+xml"),
+    (CONSTRUCT, "rdf", None, "application/rdf+xml"),
+    (DESCRIBE, "jsonld", "text/turtle", "application/ld+json"),
+    # a format of the other kind of result leaves the choice to Accept
+    (CONSTRUCT, "csv", "text/turtle", "text/turtle"),
+    (SELECT, "ttl", None, "application/sparql-results+json"),
+]
+
+
+@pytest.mark.parametrize(("query", "format_param", "accept", "content_type"), FORMAT_CASES)
+def test_the_format_parameter_is_preferred_to_accept(
+    http: httpx.Client, query: str, format_param: str, accept: str | None, content_type: str
+) -> None:
+    headers = {"Accept": accept} if accept is not None else {}
+    response = http.get("/sparql", params={"query": query, "format": format_param}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].split(";")[0] == content_type
+    assert_is_well_formed(response, content_type)
+
+
+def test_the_format_parameter_works_in_a_posted_form(http: httpx.Client) -> None:
+    response = http.post("/sparql", data={"query": SELECT, "format": "csv"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+
+
+@pytest.mark.parametrize("value", ["yaml", "text/html;q=", "", "n-quads"])
+def test_a_format_that_names_no_format_is_400_naming_the_parameter_and_the_values(
+    http: httpx.Client, value: str
+) -> None:
+    response = http.get("/sparql", params={"query": SELECT, "format": value})
+    if not value:
+        assert response.status_code == 200  # an empty parameter is no preference
+        return
+    assert response.status_code == 400
+    assert "format parameter" in response.text
+    for allowed in ("json", "xml", "csv", "tsv", "ttl", "jsonld", "nt", "rdf"):
+        assert allowed in response.text
+
+
+def test_two_format_parameters_are_400(http: httpx.Client) -> None:
+    response = http.get("/sparql", params=[("query", SELECT), ("format", "csv"), ("format", "json")])
+    assert response.status_code == 400
+    assert "format parameter once" in response.text
+
+
+def test_the_format_parameter_chooses_the_service_description(http: httpx.Client) -> None:
+    response = http.get("/sparql", params={"format": "jsonld"}, headers={"Accept": BROWSER_ACCEPT})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/ld+json")
+    assert len(Graph().parse(data=response.text, format="json-ld")) > 0
 
 
 # ---------------------------------------------------------------- the negotiation function itself

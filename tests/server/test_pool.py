@@ -12,10 +12,9 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
-from pyoxigraph import Store
-from serving import RunningServer
+from tests.support.polling import poll_until
+from tests.support.servers import RunningServer
 
-from mitigraph.loader import LoadedGraph
 from mitigraph.query_pool import (
     PoolBusy,
     PoolStats,
@@ -24,7 +23,6 @@ from mitigraph.query_pool import (
     QueryRejected,
     QueryTimeout,
 )
-from mitigraph.store import fill_store
 
 ASK = QueryJob(query="ASK { ?s ?p ?o }", solutions_format="JSON", graph_format=None)
 ENDLESS = QueryJob(
@@ -34,14 +32,6 @@ ENDLESS = QueryJob(
 )
 """Counts a cartesian cube of the graph: runs far longer than any timeout here, in little memory."""
 TRUE = b'{"head":{},"boolean":true}'
-
-
-@pytest.fixture(scope="module")
-def store_dir(project: LoadedGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("pool") / "store"
-    store = fill_store(Store(str(directory)), project.graph)
-    store.flush()
-    return directory
 
 
 def make_pool(
@@ -132,10 +122,12 @@ def test_waiting_for_a_free_process_is_bounded_and_counted(store_dir: Path) -> N
     try:
         runaway = threading.Thread(target=run, args=(ENDLESS,))
         runaway.start()
-        wait_for(lambda: single.stats().busy == 1)
+        poll_until(
+            lambda: single.stats().busy == 1, timeout=10.0, message="the runaway never held the process"
+        )
         waiter = threading.Thread(target=run, args=(ASK,))
         waiter.start()
-        wait_for(lambda: single.stats().waiting == 1)
+        poll_until(lambda: single.stats().waiting == 1, timeout=10.0, message="the query never waited")
         counted = time.monotonic()
         stats = single.stats()
         assert time.monotonic() - counted < 1.0, "stats() must never wait for the pool"
@@ -154,13 +146,6 @@ def test_an_unknown_function_is_the_querys_fault(pool: QueryPool) -> None:
         pool.run(job)
 
 
-def wait_for(condition: Callable[[], bool], *, within: float = 10.0) -> None:
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, "the condition did not hold in time"
-        time.sleep(0.01)
-
-
 # ---------------------------------------------------------------- through the server
 
 
@@ -177,7 +162,7 @@ def test_after_its_query_processes_are_killed_the_server_answers_every_query(
     assert statuses == [200] * 6
 
 
-def test_an_unknown_function_is_400_not_500(client: httpx.Client) -> None:
-    response = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o FILTER(<urn:x:f>(?o)) }"})
+def test_an_unknown_function_is_400_not_500(http: httpx.Client) -> None:
+    response = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o FILTER(<urn:x:f>(?o)) }"})
     assert response.status_code == 400
     assert "<urn:x:f> is not supported" in response.text

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
-from serving import RunningServer
+from tests.support.servers import RunningServer
 
 from mitigraph.namespaces import MG, SD
 
@@ -24,27 +24,27 @@ def mitigation_count(response: httpx.Response) -> int:
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
 
-def test_get_with_query_parameter(client: httpx.Client) -> None:
-    assert mitigation_count(client.get("/sparql", params={"query": COUNT_MITIGATIONS})) > 0
+def test_get_with_query_parameter(http: httpx.Client) -> None:
+    assert mitigation_count(http.get("/sparql", params={"query": COUNT_MITIGATIONS})) > 0
 
 
-def test_post_form(client: httpx.Client) -> None:
-    assert mitigation_count(client.post("/sparql", data={"query": COUNT_MITIGATIONS})) > 0
+def test_post_form(http: httpx.Client) -> None:
+    assert mitigation_count(http.post("/sparql", data={"query": COUNT_MITIGATIONS})) > 0
 
 
-def test_post_query_body(client: httpx.Client) -> None:
-    response = client.post(
+def test_post_query_body(http: httpx.Client) -> None:
+    response = http.post(
         "/sparql", content=COUNT_MITIGATIONS, headers={"Content-Type": "application/sparql-query"}
     )
     assert mitigation_count(response) > 0
 
 
-def test_the_three_ways_agree(client: httpx.Client) -> None:
+def test_the_three_ways_agree(http: httpx.Client) -> None:
     counts = {
-        mitigation_count(client.get("/sparql", params={"query": COUNT_MITIGATIONS})),
-        mitigation_count(client.post("/sparql", data={"query": COUNT_MITIGATIONS})),
+        mitigation_count(http.get("/sparql", params={"query": COUNT_MITIGATIONS})),
+        mitigation_count(http.post("/sparql", data={"query": COUNT_MITIGATIONS})),
         mitigation_count(
-            client.post(
+            http.post(
                 "/sparql", content=COUNT_MITIGATIONS, headers={"Content-Type": "application/sparql-query"}
             )
         ),
@@ -52,24 +52,24 @@ def test_the_three_ways_agree(client: httpx.Client) -> None:
     assert len(counts) == 1
 
 
-def test_trailing_slash_is_the_same_endpoint(client: httpx.Client) -> None:
-    assert mitigation_count(client.get("/sparql/", params={"query": COUNT_MITIGATIONS})) > 0
+def test_trailing_slash_is_the_same_endpoint(http: httpx.Client) -> None:
+    assert mitigation_count(http.get("/sparql/", params={"query": COUNT_MITIGATIONS})) > 0
 
 
-def test_ask(client: httpx.Client) -> None:
-    response = client.get(
+def test_ask(http: httpx.Client) -> None:
+    response = http.get(
         "/sparql", params={"query": "ASK { ?s a <https://w3id.org/mitigraph/ontology#Category> }"}
     )
     assert response.status_code == 200
     assert response.json()["boolean"] is True
 
 
-def test_construct_defaults_to_turtle(client: httpx.Client) -> None:
+def test_construct_defaults_to_turtle(http: httpx.Client) -> None:
     query = (
         "PREFIX mg: <https://w3id.org/mitigraph/ontology#> "
         "CONSTRUCT { ?c a mg:Category } WHERE { ?c a mg:Category }"
     )
-    response = client.get("/sparql", params={"query": query})
+    response = http.get("/sparql", params={"query": query})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
     graph = Graph().parse(data=response.text, format="turtle")
@@ -85,26 +85,26 @@ def test_construct_defaults_to_turtle(client: httpx.Client) -> None:
         ("multipart/form-data; boundary=x", "--x\r\n"),
     ],
 )
-def test_another_content_type_is_415(client: httpx.Client, content_type: str, body: str) -> None:
-    response = client.post("/sparql", content=body, headers={"Content-Type": content_type})
+def test_another_content_type_is_415(http: httpx.Client, content_type: str, body: str) -> None:
+    response = http.post("/sparql", content=body, headers={"Content-Type": content_type})
     assert response.status_code == 415
     assert "application/sparql-query" in response.text
 
 
-def test_malformed_query_is_400_with_the_parsers_message(client: httpx.Client) -> None:
-    response = client.get("/sparql", params={"query": "SELECT ?x WHERE { ?x ?p }"})
+def test_malformed_query_is_400_with_the_parsers_message(http: httpx.Client) -> None:
+    response = http.get("/sparql", params={"query": "SELECT ?x WHERE { ?x ?p }"})
     assert response.status_code == 400
     assert response.text.startswith("malformed query: error at 1:")
 
 
-def test_two_queries_in_one_request_is_400(client: httpx.Client) -> None:
-    response = client.get("/sparql", params=[("query", COUNT_MITIGATIONS), ("query", COUNT_MITIGATIONS)])
+def test_two_queries_in_one_request_is_400(http: httpx.Client) -> None:
+    response = http.get("/sparql", params=[("query", COUNT_MITIGATIONS), ("query", COUNT_MITIGATIONS)])
     assert response.status_code == 400
     assert "exactly one query" in response.text
 
 
-def test_query_in_a_character_set_that_is_not_declared_is_400(client: httpx.Client) -> None:
-    response = client.post(
+def test_query_in_a_character_set_that_is_not_declared_is_400(http: httpx.Client) -> None:
+    response = http.post(
         "/sparql",
         content="SELECT * WHERE { ?s ?p 'é' }".encode("latin-1"),
         headers={"Content-Type": "application/sparql-query"},
@@ -113,9 +113,9 @@ def test_query_in_a_character_set_that_is_not_declared_is_400(client: httpx.Clie
     assert "not valid utf-8" in response.text
 
 
-def test_a_query_in_utf8_is_read_as_utf8(client: httpx.Client) -> None:
+def test_a_query_in_utf8_is_read_as_utf8(http: httpx.Client) -> None:
     query = "ASK { FILTER('é' = '\\u00E9') }"
-    response = client.post(
+    response = http.post(
         "/sparql",
         content=query.encode("utf-8"),
         headers={"Content-Type": "application/sparql-query; charset=utf-8"},
@@ -124,9 +124,9 @@ def test_a_query_in_utf8_is_read_as_utf8(client: httpx.Client) -> None:
     assert response.json()["boolean"] is True
 
 
-def test_a_query_in_another_character_set_is_415(client: httpx.Client) -> None:
+def test_a_query_in_another_character_set_is_415(http: httpx.Client) -> None:
     """The protocol's body is UTF-8; any other charset is refused, whatever Python could decode."""
-    response = client.post(
+    response = http.post(
         "/sparql",
         content="ASK { FILTER('é' = '\\u00E9') }".encode("latin-1"),
         headers={"Content-Type": "application/sparql-query; charset=latin-1"},
@@ -135,8 +135,8 @@ def test_a_query_in_another_character_set_is_415(client: httpx.Client) -> None:
     assert "send it as UTF-8" in response.text
 
 
-def test_a_browser_gets_yasgui_with_the_examples_and_local_assets(client: httpx.Client) -> None:
-    response = client.get("/sparql", headers={"Accept": BROWSER_ACCEPT})
+def test_a_browser_gets_yasgui_with_the_examples_and_local_assets(http: httpx.Client) -> None:
+    response = http.get("/sparql", headers={"Accept": BROWSER_ACCEPT})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     page = response.text
@@ -144,7 +144,7 @@ def test_a_browser_gets_yasgui_with_the_examples_and_local_assets(client: httpx.
     assert "unpkg.com" not in page
     assert "Mitigations in a category and its subcategories" in page
     for asset in ("yasgui.min.js", "yasgui.min.css", "LICENSE"):
-        assert client.get(f"/static/yasgui/{asset}").status_code == 200
+        assert http.get(f"/static/yasgui/{asset}").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -158,16 +158,20 @@ def test_a_browser_gets_yasgui_with_the_examples_and_local_assets(client: httpx.
     ],
 )
 def test_service_description_for_a_client_that_is_not_a_browser(
-    client: httpx.Client, server: RunningServer, accept: str | None, content_type: str, rdflib_format: str
+    http: httpx.Client,
+    project_server: RunningServer,
+    accept: str | None,
+    content_type: str,
+    rdflib_format: str,
 ) -> None:
     headers = {"Accept": accept} if accept else {}
-    response = client.get("/sparql", headers=headers)
+    response = http.get("/sparql", headers=headers)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(content_type)
     description = Graph().parse(data=response.text, format=rdflib_format)
     service = description.value(predicate=RDF.type, object=SD.Service)
     assert service is not None
-    assert (service, SD.endpoint, URIRef(server.sparql)) in description
+    assert (service, SD.endpoint, URIRef(project_server.sparql)) in description
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in description
     assert (service, SD.feature, SD.BasicFederatedQuery) not in description
     assert (service, SD.supportedLanguage, SD.SPARQL11Update) not in description
@@ -179,7 +183,7 @@ def vary(response: httpx.Response) -> list[str]:
     return [name.strip() for name in response.headers["vary"].split(",")]
 
 
-def test_service_description_and_yasgui_vary_by_accept(client: httpx.Client) -> None:
+def test_service_description_and_yasgui_vary_by_accept(http: httpx.Client) -> None:
     """Accept picks the representation; Origin decides the CORS headers (see test_http_exact)."""
-    assert vary(client.get("/sparql")) == ["Accept", "Origin"]
-    assert vary(client.get("/sparql", params={"query": COUNT_MITIGATIONS})) == ["Accept", "Origin"]
+    assert vary(http.get("/sparql")) == ["Accept", "Origin"]
+    assert vary(http.get("/sparql", params={"query": COUNT_MITIGATIONS})) == ["Accept", "Origin"]

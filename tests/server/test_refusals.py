@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from listening import Listener
-from serving import RunningServer
+from tests.support.listening import Listener
+from tests.support.servers import RunningServer
 
 from mitigraph.query_guard import refusal_for
 
@@ -64,11 +64,9 @@ def send_each_way(client: httpx.Client, query: str) -> list[httpx.Response]:
     ]
 
 
-def test_service_from_and_load_are_400_and_nothing_calls_out(
-    client: httpx.Client, listener: Listener
-) -> None:
+def test_service_from_and_load_are_400_and_nothing_calls_out(http: httpx.Client, listener: Listener) -> None:
     for query in fetching_queries(listener.port):
-        for response in send_each_way(client, query):
+        for response in send_each_way(http, query):
             assert response.status_code == 400, (query, response.text)
             assert "not allowed" in response.text
             assert "never reads other URLs" in response.text
@@ -83,18 +81,16 @@ def test_service_from_and_load_are_400_and_nothing_calls_out(
         "LOAD <file:///etc/passwd>",
     ],
 )
-def test_reading_a_local_file_is_refused(client: httpx.Client, query: str) -> None:
-    response = client.get("/sparql", params={"query": query})
+def test_reading_a_local_file_is_refused(http: httpx.Client, query: str) -> None:
+    response = http.get("/sparql", params={"query": query})
     assert response.status_code == 400
     assert "root:" not in response.text
 
 
 @pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
-def test_protocol_dataset_parameters_are_400(
-    client: httpx.Client, listener: Listener, parameter: str
-) -> None:
+def test_protocol_dataset_parameters_are_400(http: httpx.Client, listener: Listener, parameter: str) -> None:
     graph = f"http://127.0.0.1:{listener.port}/x"
-    response = client.get("/sparql", params={"query": COUNT_TRIPLES, parameter: graph})
+    response = http.get("/sparql", params={"query": COUNT_TRIPLES, parameter: graph})
     assert response.status_code == 400
     assert parameter in response.text
     assert listener.connections == []
@@ -111,57 +107,57 @@ def test_protocol_dataset_parameters_are_400(
         "SELECT * WHERE { ?s ?p ?o FILTER(lang(?o) = 'en' && ?o != 'insert'@en) } LIMIT 1",
     ],
 )
-def test_keywords_inside_names_strings_and_comments_are_not_refused(client: httpx.Client, query: str) -> None:
-    response = client.get("/sparql", params={"query": query})
+def test_keywords_inside_names_strings_and_comments_are_not_refused(http: httpx.Client, query: str) -> None:
+    response = http.get("/sparql", params={"query": query})
     assert response.status_code == 200, response.text
 
 
-def test_update_parameter_is_403(client: httpx.Client) -> None:
+def test_update_parameter_is_403(http: httpx.Client) -> None:
     update = UPDATES[0]
-    assert client.get("/sparql", params={"update": update}).status_code == 403
-    assert client.post("/sparql", data={"update": update}).status_code == 403
-    response = client.post("/sparql", content=update, headers={"Content-Type": "application/sparql-update"})
+    assert http.get("/sparql", params={"update": update}).status_code == 403
+    assert http.post("/sparql", data={"update": update}).status_code == 403
+    response = http.post("/sparql", content=update, headers={"Content-Type": "application/sparql-update"})
     assert response.status_code == 403
     assert "read-only" in response.text
 
 
 @pytest.mark.parametrize("update", UPDATES)
-def test_update_sent_as_a_query_is_403(client: httpx.Client, update: str) -> None:
-    for response in send_each_way(client, update):
+def test_update_sent_as_a_query_is_403(http: httpx.Client, update: str) -> None:
+    for response in send_each_way(http, update):
         assert response.status_code == 403, response.text
         assert "read-only" in response.text
 
 
-def test_the_graph_is_unchanged_after_every_update_attempt(client: httpx.Client) -> None:
-    before = client.get("/sparql", params={"query": COUNT_TRIPLES}).json()
+def test_the_graph_is_unchanged_after_every_update_attempt(http: httpx.Client) -> None:
+    before = http.get("/sparql", params={"query": COUNT_TRIPLES}).json()
     for update in UPDATES:
-        client.post("/sparql", data={"update": update})
-        client.post("/sparql", content=update, headers={"Content-Type": "application/sparql-update"})
-        send_each_way(client, update)
-    after = client.get("/sparql", params={"query": COUNT_TRIPLES}).json()
+        http.post("/sparql", data={"update": update})
+        http.post("/sparql", content=update, headers={"Content-Type": "application/sparql-update"})
+        send_each_way(http, update)
+    after = http.get("/sparql", params={"query": COUNT_TRIPLES}).json()
     assert after == before
-    assert client.get("/sparql", params={"query": PLANTED}).json()["boolean"] is False
+    assert http.get("/sparql", params={"query": PLANTED}).json()["boolean"] is False
 
 
-def test_query_text_over_the_limit_is_413(client: httpx.Client) -> None:
+def test_query_text_over_the_limit_is_413(http: httpx.Client) -> None:
     limit = 256 * 1024
     padding = "#" * (limit - len(COUNT_TRIPLES) - 1) + "\n"
     at_limit = padding + COUNT_TRIPLES
     assert len(at_limit.encode()) == limit
-    response = client.post("/sparql", content=at_limit, headers={"Content-Type": "application/sparql-query"})
+    response = http.post("/sparql", content=at_limit, headers={"Content-Type": "application/sparql-query"})
     assert response.status_code == 200, response.text
     over = "#" + at_limit
     responses = [
-        client.post("/sparql", data={"query": over}),
-        client.post("/sparql", content=over, headers={"Content-Type": "application/sparql-query"}),
+        http.post("/sparql", data={"query": over}),
+        http.post("/sparql", content=over, headers={"Content-Type": "application/sparql-query"}),
     ]
     for response in responses:
         assert response.status_code == 413, response.text
         assert str(limit) in response.text
 
 
-def test_a_huge_body_is_refused_before_it_is_read(client: httpx.Client) -> None:
-    response = client.post(
+def test_a_huge_body_is_refused_before_it_is_read(http: httpx.Client) -> None:
+    response = http.post(
         "/sparql", content=b"#" * (4 * 1024 * 1024), headers={"Content-Type": "application/sparql-query"}
     )
     assert response.status_code == 413
@@ -182,10 +178,10 @@ def smuggled_spellings(port: int) -> list[str]:
 
 
 def test_spellings_oxigraph_reads_as_service_are_400_and_nothing_calls_out(
-    client: httpx.Client, listener: Listener
+    http: httpx.Client, listener: Listener
 ) -> None:
     for query in smuggled_spellings(listener.port):
-        response = client.post("/sparql", data={"query": query})
+        response = http.post("/sparql", data={"query": query})
         assert response.status_code == 400, (query, response.text)
         assert "is not allowed here" in response.text
     assert listener.connections == []
@@ -201,8 +197,8 @@ def test_spellings_oxigraph_reads_as_service_are_400_and_nothing_calls_out(
         "SELECT * WHERE { ?s ?p ?o FILTER(?o < 'SERVICE') } LIMIT 1",
     ],
 )
-def test_keyword_like_text_in_iris_and_expressions_is_not_refused(client: httpx.Client, query: str) -> None:
-    response = client.get("/sparql", params={"query": query})
+def test_keyword_like_text_in_iris_and_expressions_is_not_refused(http: httpx.Client, query: str) -> None:
+    response = http.get("/sparql", params={"query": query})
     assert response.status_code == 200, response.text
 
 
@@ -221,14 +217,14 @@ def nested(depth: int) -> str:
     ],
     ids=["150 parentheses", "100000 parentheses", "braces", "blank nodes", "200000 negations"],
 )
-def test_nesting_past_the_limit_is_400_naming_the_option(client: httpx.Client, query: str) -> None:
-    response = client.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query"})
+def test_nesting_past_the_limit_is_400_naming_the_option(http: httpx.Client, query: str) -> None:
+    response = http.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query"})
     assert response.status_code == 400, response.text
     assert "deep" in response.text and "--max-query-depth" in response.text
 
 
-def test_nesting_within_the_limit_is_answered(client: httpx.Client) -> None:
-    response = client.get("/sparql", params={"query": nested(90)})
+def test_nesting_within_the_limit_is_answered(http: httpx.Client) -> None:
+    response = http.get("/sparql", params={"query": nested(90)})
     assert response.status_code == 200, response.text
 
 

@@ -18,15 +18,14 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
-from listening import Listener
 from pyoxigraph import Store
-from serving import LOOPBACK, SERVE, RunningServer, free_port, running_server, wait_until_ready
+from tests.support.listening import Listener
+from tests.support.servers import LOOPBACK, SERVE, RunningServer, free_port, running_server, wait_until_ready
 
 from mitigraph.loader import LoadedGraph
-from mitigraph.local_query import QueryError, evaluate
+from mitigraph.local_query import QueryTextError, evaluate
 from mitigraph.query_pool import PoolStats, QueryJob, QueryPool, QueryRejected
 from mitigraph.settings import Settings
-from mitigraph.store import fill_store
 
 
 def service_queries(listener: Listener) -> list[str]:
@@ -42,14 +41,6 @@ def service_queries(listener: Listener) -> list[str]:
 
 def job(query: str) -> QueryJob:
     return QueryJob(query=query, solutions_format="JSON", graph_format=None)
-
-
-@pytest.fixture(scope="module")
-def store_dir(project: LoadedGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("sandbox") / "store"
-    store = fill_store(Store(str(directory)), project.graph)
-    store.flush()
-    return directory
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +79,7 @@ def test_service_silent_answers_without_rows_from_anywhere(pool: QueryPool, list
 
 def test_the_cli_evaluates_in_the_same_sandbox(project: LoadedGraph, listener: Listener) -> None:
     for query in service_queries(listener)[:2]:
-        with pytest.raises(QueryError, match="cannot reach"):
+        with pytest.raises(QueryTextError, match="cannot reach"):
             evaluate(project.graph, job(query), settings=Settings())
     assert listener.connections == []
 

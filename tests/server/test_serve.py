@@ -11,10 +11,11 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
-from serving import SERVE, RunningServer, wait_for_log
+from tests.support.servers import SERVE, RunningServer, wait_for_log
 
 from mitigraph.loader import load_project
-from mitigraph.store import disk_store
+from mitigraph.namespaces import DEFAULT_BASE
+from mitigraph.site import write_store
 
 ASK_CATEGORY = "ASK {{ <{base}category/1.1> ?p ?o }}"
 VIOLATING = """
@@ -135,7 +136,8 @@ def test_another_base_is_served_under_its_own_iris(start_server: Callable[..., R
 def test_a_store_written_beforehand_is_served_as_is(
     tmp_path: Path, start_server: Callable[..., RunningServer]
 ) -> None:
-    store = disk_store(load_project().graph, tmp_path / "store")
+    store = tmp_path / "store"
+    write_store(load_project().store, store, base=DEFAULT_BASE)
     server = start_server("--workers", "1", "--store", str(store))
     assert ask(server, ASK_CATEGORY.format(base="https://w3id.org/mitigraph/id/"))
     server.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from serving import RunningServer
+from tests.support.servers import RunningServer
 
 from mitigraph.examples import example_queries
 
@@ -15,7 +15,7 @@ WAIT_SECONDS = 30
 
 
 def test_yasgui_loads_from_this_server_and_runs_the_first_example(
-    browser: object, server: RunningServer
+    browser: object, project_server: RunningServer
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.remote.webdriver import WebDriver
@@ -23,13 +23,13 @@ def test_yasgui_loads_from_this_server_and_runs_the_first_example(
     from selenium.webdriver.support.ui import WebDriverWait
 
     assert isinstance(browser, WebDriver)
-    browser.get(server.sparql)
+    browser.get(project_server.sparql)
     wait = WebDriverWait(browser, WAIT_SECONDS)
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".CodeMirror")))
 
     loaded = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert loaded, "the page loaded its script and style sheet"
-    assert {urlsplit(url).netloc for url in loaded} == {urlsplit(server.url).netloc}
+    assert {urlsplit(url).netloc for url in loaded} == {urlsplit(project_server.url).netloc}
 
     tabs = browser.find_element(By.CSS_SELECTOR, ".tabsList").text
     examples = example_queries()

@@ -7,8 +7,6 @@ sources, authors, facets and curated links whatever the seed data holds today, a
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,12 +17,6 @@ from mitigraph.loader import load_files, project_files
 from mitigraph.namespaces import MG
 from mitigraph.synthetic import generate
 from mitigraph.vocab_extract import PINNED_VOCABULARIES, default_vocabularies_dir, load_pinned
-
-SERVER_TESTS = Path(__file__).resolve().parent.parent / "server"
-"""tests/server/serving.py starts the real server; these tests share it rather than copy it."""
-if str(SERVER_TESTS) not in sys.path:
-    sys.path.append(str(SERVER_TESTS))
-from serving import RunningServer, running_server  # noqa: E402
 
 SAMPLE_MITIGATIONS = 120
 SAMPLE_SEED = 5
@@ -66,10 +58,3 @@ def mitigations(published: Graph) -> list[URIRef]:
     found = sorted(s for s in published.subjects(RDF.type, MG.Mitigation) if isinstance(s, URIRef))
     assert len(found) >= SAMPLE_MITIGATIONS
     return found
-
-
-@pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    """`mitigraph serve` with the project's graph on a loopback port, as users run it."""
-    with running_server(log_dir=tmp_path_factory.mktemp("served")) as running:
-        yield running

@@ -1,4 +1,9 @@
-"""JSON-LD for developers: the published context, the compact graph and one framed mitigation, read back."""
+"""JSON-LD for developers: the published context, the compact graph and one framed mitigation, read back.
+
+The whole-graph document is compacted node by node (mitigraph.jsonld_compaction); it is compared here with
+pyld's compaction of the same graph, node by node and as RDF (tests/vocabularies/test_jsonld_pyld.py does
+so at 2,000 mitigations).
+"""
 
 from __future__ import annotations
 
@@ -13,17 +18,22 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 from rdflib.term import Node
+from tests.vocabularies.jsonld_reference import (
+    compact_document,
+    node_table,
+    pyld_compaction,
+    written_as_rdf,
+)
 
 from mitigraph.jsonld import (
     JsonLdError,
     blank_list_cells,
-    compact_graph,
     context,
+    context_terms,
     describe_mitigation,
     dumps,
     frame_description,
     framed_mitigation,
-    to_compact_jsonld,
 )
 from mitigraph.loader import load_files
 from mitigraph.namespaces import BIBO, DEFAULT_BASE, MG
@@ -88,10 +98,35 @@ def test_the_context_is_json_with_no_remote_parts() -> None:
 # ---------------------------------------------------------------- the compact graph
 
 
-def test_the_compact_graph_reads_back_as_the_same_graph(published: Graph, tmp_path: Path) -> None:
-    document = compact_graph(published)
+@pytest.fixture(scope="module")
+def document(store: Store) -> dict[str, Any]:
+    return compact_document(store)
+
+
+def test_the_compact_graph_reads_back_as_the_same_graph(
+    published: Graph, document: dict[str, Any], tmp_path: Path
+) -> None:
     assert set(document) == {"@context", "@graph"}
+    assert document["@context"] == context_terms()
     assert isomorphic(read_back(document, tmp_path), blank_list_cells(published))
+
+
+def test_each_node_is_the_node_pyld_compacts(published: Graph, document: dict[str, Any]) -> None:
+    """pyld's compaction of the whole graph with the published context: the same node objects (values
+    compared as sets, blank-node labels left out), and the same graph when both are read as RDF."""
+    reference = pyld_compaction(published)
+    ours, theirs = node_table(document), node_table(reference)
+    assert sorted(ours) == sorted(theirs)
+    for node_id, node in ours.items():
+        assert node == theirs[node_id], node_id
+    assert isomorphic(written_as_rdf(document), written_as_rdf(reference))
+
+
+def test_one_node_object_per_subject(published: Graph, document: dict[str, Any]) -> None:
+    ids = [node["@id"] for node in document["@graph"]]
+    assert len(ids) == len(set(ids))
+    cells = {str(cell) for cell in published.subjects(RDF.first)}
+    assert not cells & set(ids), "list cells are written inside their lists"
 
 
 def _without_list_cells(graph: Graph) -> set[tuple[Node, Node, Node]]:
@@ -109,8 +144,8 @@ def test_only_the_names_of_list_cells_differ_from_the_published_graph(published:
         )
 
 
-def test_the_compact_graph_uses_the_short_keys(published: Graph, mitigations: list[URIRef]) -> None:
-    nodes = {node["@id"]: node for node in json.loads(to_compact_jsonld(published))["@graph"]}
+def test_the_compact_graph_uses_the_short_keys(document: dict[str, Any], mitigations: list[URIRef]) -> None:
+    nodes = {node["@id"]: node for node in document["@graph"]}
     record = nodes[str(mitigations[0])]
     assert record["@type"] == "Mitigation"
     assert record["category"].startswith(DEFAULT_BASE + "category/")

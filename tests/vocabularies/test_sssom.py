@@ -20,7 +20,8 @@ import yaml
 from rdflib import Graph, URIRef
 
 from mitigraph.alignments import mappings
-from mitigraph.sssom import COLUMNS, MAPPING_JUSTIFICATION, SssomError, compact, to_sssom_tsv
+from mitigraph.sssom import COLUMNS, MAPPING_JUSTIFICATION, SssomError, compact, to_sssom_tsv, write_sssom
+from mitigraph.store import memory_store
 
 REQUIRED_METADATA = ("curie_map", "mapping_set_id", "license", "mapping_set_version")
 
@@ -117,3 +118,11 @@ def test_the_export_command_writes_the_sssom_file(tmp_path: Path) -> None:
     table = read_sssom_tsv(output.read_bytes())
     assert len(table.rows) >= 50
     assert table.metadata["mapping_set_id"] == "https://w3id.org/mitigraph/mappings.sssom.tsv"
+
+
+def test_the_store_gives_the_same_file_as_the_whole_graph(published: Graph) -> None:
+    """The export reads only the mappings' part of the graph out of the store (never the whole graph in
+    rdflib); the file is the same."""
+    output = io.BytesIO()
+    write_sssom(memory_store(published), output)
+    assert output.getvalue() == to_sssom_tsv(published)

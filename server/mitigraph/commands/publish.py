@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from mitigraph.commands.validate import report_as_text
 from mitigraph.loader import GraphLoadError, LoadedGraph, load_project, load_shapes, load_with_reference
 from mitigraph.namespaces import DEFAULT_BASE
 from mitigraph.publish import (
@@ -20,6 +19,7 @@ from mitigraph.publish import (
     graph_body,
     upload,
 )
+from mitigraph.reporting import report_as_text
 from mitigraph.validation import validate_graph
 
 

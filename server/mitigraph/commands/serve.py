@@ -1,7 +1,7 @@
 """`mitigraph serve`: load and validate the graph once, write the store, run the web workers over it.
 
-Before any web worker starts, this process makes sure a current site cache exists (the store's own, or one
-computed now into a temporary directory), so the workers only load it.
+Before any web worker starts, this process makes sure a current site exists (the store's own, or one
+computed now into a temporary directory), so the workers only read it.
 """
 
 from __future__ import annotations
@@ -14,14 +14,20 @@ from pathlib import Path
 from types import FrameType
 
 import click
+import uvicorn
 
 from mitigraph.commands.options import settings_from_options, settings_options
-from mitigraph.commands.validate import report_as_text
 from mitigraph.loader import GraphLoadError
+from mitigraph.pipeline import GraphInvalid
+from mitigraph.progress import Stages
+from mitigraph.reporting import report_as_text
 from mitigraph.sandbox import SandboxUnavailable, start_up_notice
 from mitigraph.settings import Settings
-from mitigraph.site_cache import SiteCacheError, read_metadata, site_cache_dir, usable_site_cache
-from mitigraph.store import GraphInvalid, GraphReader, StoreError, open_read_only, served_store_dir
+from mitigraph.site.reading import SiteError, read_metadata
+from mitigraph.site.served import remote_site, served_store_dir, usable_site
+from mitigraph.store import StoreError
+from mitigraph.web.app import SETTINGS_VARIABLE, SITE_VARIABLE, copies_into_memory
+from mitigraph.web.connections import head_limit, protocol_factory
 
 
 class _StopRequested(Exception):
@@ -42,15 +48,15 @@ def command(**options: object) -> None:
     try:
         for line in start_up_notice(settings):
             click.echo(line, err=True)
-        with _served(settings) as (served, site_cache):
-            _run(served, site_cache=site_cache)
+        with _served(settings) as (served, site):
+            _run(served, site=site)
     except _StopRequested:
         click.echo("stopped", err=True)
     except GraphInvalid as error:
         click.echo(report_as_text(error.report, loaded=error.loaded, base=settings.base), err=True)
         click.echo("Not serving: fix the violations above first.", err=True)
         raise SystemExit(1) from error
-    except (GraphLoadError, StoreError, SiteCacheError, SandboxUnavailable) as error:
+    except (GraphLoadError, StoreError, SiteError, SandboxUnavailable) as error:
         click.echo(f"error: {error}", err=True)
         raise SystemExit(2) from error
     finally:
@@ -59,39 +65,35 @@ def command(**options: object) -> None:
 
 @contextmanager
 def _served(settings: Settings) -> Iterator[tuple[Settings, Path]]:
-    """The settings the workers get (with the store to read) and the site cache they load.
+    """The settings the workers get (with the store to read) and the site they read.
 
-    A remote endpoint holds the published graph, so nothing is loaded or validated; its site cache is
-    computed from it here. A local store uses its own cache when current, else one computed here.
+    A remote endpoint holds the published graph, so nothing is loaded or validated; its site is computed
+    from it here. A local store uses its own site when current, else one computed here.
     """
     if settings.sparql_endpoint is not None:
-        from mitigraph.remote_backend import remote_reader_and_pool
-
-        reader, _ = remote_reader_and_pool(settings)
-        with usable_site_cache(reader, own_cache=None, base=settings.base) as site_cache:
-            yield settings, site_cache
+        with remote_site(settings) as site:
+            yield settings, site
         return
-    with served_store_dir(settings) as directory:
-        reader = GraphReader(open_read_only(directory))
-        own_cache = site_cache_dir(directory)
-        with usable_site_cache(reader, own_cache=own_cache, base=settings.base) as site_cache:
-            yield settings.with_changes(store_dir=directory), site_cache
+    stages = Stages()
+    with served_store_dir(settings, stages=stages) as directory:
+        if stages.timings:
+            click.echo(f"loaded the graph, wrote its store and site: {stages.summary()}", err=True)
+        with usable_site(directory, base=settings.base) as site:
+            yield settings.with_changes(store_dir=directory), site
 
 
-def _describe_query_store(settings: Settings, *, site_cache: Path) -> str:
+def _describe_query_store(settings: Settings, *, site: Path) -> str:
     """The line telling the operator what the query processes will read, and why."""
     if settings.sparql_endpoint is not None:
         return f"queries are answered by {settings.sparql_endpoint}"
-    from mitigraph.web.app import copies_into_memory
-
-    triples = read_metadata(site_cache).triples
+    triples = read_metadata(site).triples
     limit = settings.memory_copy_max_triples
     if copies_into_memory(settings, triples=triples):
         return f"query processes copy the store into memory ({triples} triples, limit {limit})"
     return f"query processes read the on-disk store ({triples} triples; --memory-copy-max-triples {limit})"
 
 
-def _run(settings: Settings, *, site_cache: Path) -> None:
+def _run(settings: Settings, *, site: Path) -> None:
     """Run uvicorn until it is told to stop; it shuts its workers down gracefully on SIGTERM and SIGINT.
 
     A single-worker uvicorn re-raises the signal it caught once it has shut down; SIGTERM then reaches
@@ -102,16 +104,11 @@ def _run(settings: Settings, *, site_cache: Path) -> None:
     more than max_connections, as uvicorn counts the connection asking). uvicorn's own reading of
     X-Forwarded-For is off: the fair share reads it, and only from --trusted-proxy peers. No WebSockets.
     """
-    import uvicorn
-
-    from mitigraph.web.app import SETTINGS_VARIABLE, SITE_CACHE_VARIABLE
-    from mitigraph.web.connections import head_limit, protocol_factory
-
     os.environ[SETTINGS_VARIABLE] = settings.to_json()
-    os.environ[SITE_CACHE_VARIABLE] = str(site_cache)
+    os.environ[SITE_VARIABLE] = str(site)
     served = settings.sparql_endpoint or settings.store_dir
     click.echo(f"serving {served} at {settings.public_url} with {settings.workers} worker(s)", err=True)
-    click.echo(f"site cache {site_cache}: {_describe_query_store(settings, site_cache=site_cache)}", err=True)
+    click.echo(f"site cache {site}: {_describe_query_store(settings, site=site)}", err=True)
     uvicorn.run(
         "mitigraph.web.app:app_from_environment",
         factory=True,

@@ -1,10 +1,9 @@
-"""Import a batch of navigator pages: read each page, join the batch, learn the taxonomy, build the graphs.
+"""Import a batch of navigator pages: the one entry point, which runs the importer's steps in order.
 
-A library call, in the order a reader follows: `reading` (is it a page?), `layout` and `listing` (its
-blocks), `grouping` and `merging` (the join across pages: sources, one IRI per item), `taxonomy_learning`
-(categories with evidence, kept in `taxonomy_facts`), `page_graph` and `shared_nodes` (RDF), then the
-command writes with `writing`. A file that is not a navigator page is reported in `ImportResult.failures` and
-takes no part in the join; printing, progress and exit codes belong to the `import` command.
+Read each page (`text`, `layout`, `records`), merge the batch (`merging`), learn the taxonomy
+(`taxonomy_learning`), build each page's graph and the learnt taxonomy's (`graph`, `taxonomy`). A file that
+is not a navigator page is reported in `ImportResult.failures` and takes no part in the merge. Writing the
+result is `writing`'s; printing, progress and exit codes belong to the `import` command.
 """
 
 from __future__ import annotations
@@ -14,19 +13,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 
-from mitigraph.importer.errors import ImportWarning, PageFormatError, WarningKind, WarningLog
+from mitigraph.importer.graph import build_page_graphs, page_iri
 from mitigraph.importer.layout import read_layout
 from mitigraph.importer.merging import join_batch
-from mitigraph.importer.page_graph import build_page_graphs, page_iri
-from mitigraph.importer.reading import read_page_text
 from mitigraph.importer.records import ParsedPage
-from mitigraph.importer.reference import ReferenceTerms
-from mitigraph.importer.shared_nodes import learnt_taxonomy_graph
+from mitigraph.importer.taxonomy import ReferenceTerms, learnt_taxonomy_graph
 from mitigraph.importer.taxonomy_learning import learn_taxonomy
+from mitigraph.importer.text import ImportWarning, PageFormatError, WarningKind, WarningLog, read_page_text
 from mitigraph.iris import Minter
-from mitigraph.namespaces import bind_prefixes
+from mitigraph.loader import load_files, reference_data_files
+from mitigraph.namespaces import DEFAULT_BASE, MG, bind_prefixes
 
 
 @dataclass(frozen=True)
@@ -54,8 +52,24 @@ class ImportResult:
         return tuple(warning for page in self.pages for warning in page.warnings)
 
     def warnings_by_kind(self) -> list[tuple[WarningKind, int]]:
+        """Each kind of warning with its count, the most frequent first."""
         counts = Counter(warning.kind for warning in self.warnings)
         return sorted(counts.items(), key=lambda entry: (-entry[1], entry[0].value))
+
+    @property
+    def records(self) -> int:
+        """How many records (pages' own and listed items) the pages describe, each counted once."""
+        return len({node for page in self.pages for node in page.graph.subjects(RDF.type, MG.Mitigation)})
+
+    @property
+    def incomplete(self) -> int:
+        """How many pages stop early."""
+        return sum(page.incomplete for page in self.pages)
+
+    @property
+    def learnt_categories(self) -> int:
+        """How many categories have learnt facts."""
+        return len(set(self.taxonomy.subjects(MG.evidence, None)))
 
     def page_graph(self) -> Graph:
         """Every page graph and the learnt taxonomy, merged."""
@@ -75,9 +89,12 @@ class ImportResult:
         return self.page_graph() + self.derived_labels()
 
 
-def reference_terms(taxonomy_graph: Graph, *, minter: Minter | None = None) -> ReferenceTerms:
-    """Index the taxonomy and facet values once, for importing many pages."""
-    return ReferenceTerms(taxonomy_graph, minter=minter or Minter())
+def reference_terms(graph: Graph | None = None, *, base: str = DEFAULT_BASE) -> ReferenceTerms:
+    """The taxonomy and facet values pages are read against (`graph`, else the project's reference data),
+    indexed once for importing many pages; IRIs are minted under `base`."""
+    if graph is None:
+        graph = load_files(reference_data_files(), base=base).graph
+    return ReferenceTerms(graph, minter=Minter(base=base))
 
 
 def import_pages(

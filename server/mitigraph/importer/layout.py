@@ -6,36 +6,45 @@ cut off by the archive: its last line is the cut-off line and is never kept as d
 read forwards, keeping every block that is complete. The opening is the category description, an optional
 `Also in <parent>`, the record's text (which may end in NIST tags), `Reasoning` and one sentence; either of
 the last two may be missing. Between the opening and the facets come an optional heading, the listed items
-(see `listing`) and the source block, whose title rides on the last code line and which is followed by
-`Authors (year)` and the abstract; pages without a source block run the last code line into the facets.
+(see `records`) and the source block, whose title rides on the last code line and which is followed by
+`Authors (year)` and the abstract; pages without a source block run the last code line into the facets. On
+a page that stops early the last code line may carry the title of an item the page does not finish (the
+tail).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from mitigraph.importer.errors import PageFormatError, WarningKind, WarningLog
-from mitigraph.importer.listing import AUTHORS_LINE, CodeLine, read_code_line, read_listing, title_like
-from mitigraph.importer.reading import PageText
 from mitigraph.importer.records import (
+    CodeLine,
     FacetChoice,
-    Line,
-    NistTags,
+    ListedItem,
     PageHead,
     ParsedPage,
     SourceBlock,
+    nist_tags,
+    read_code_line,
+    read_items,
+    title_like,
 )
-from mitigraph.importer.reference import ReferenceTerms, normalised
+from mitigraph.importer.taxonomy import ReferenceTerms
+from mitigraph.importer.text import (
+    MIN_JOIN_TEXT,
+    Line,
+    PageFormatError,
+    PageText,
+    WarningKind,
+    WarningLog,
+    normalised,
+)
 from mitigraph.iris import ACTOR, LIFECYCLE_STAGE, RISK_MANAGEMENT_FUNCTION
 
 ALSO_IN = "Also in "
 REASONING = "Reasoning"
-NIST_TAGS = re.compile(
-    r"^(?P<text>.*?)\s*\[NIST GenAI risks: (?P<risks>[^\]]*)\]"
-    r"\s*\|\s*\[NIST AI Actor tasks: (?P<tasks>[^\]]*)\]$"
-)
+AUTHORS_LINE = re.compile(r"^(?P<authors>.+?)\s*\((?P<year>\d{4})\)$")
 FACETS = (LIFECYCLE_STAGE, ACTOR, RISK_MANAGEMENT_FUNCTION)
 FACET_LINES = 6
 MIN_KNOWN_FACET_NAMES = 2
@@ -64,9 +73,10 @@ def read_layout(text: PageText, *, terms: ReferenceTerms, log: WarningLog) -> Pa
             body_end = closing.start + (1 if closing.glued else 0)
     rest = lines[rest_start:body_end]
     glued = closing.glued if closing is not None else None
-    heading, items, source, tail = read_listing(rest, glued, terms=terms, log=log, incomplete=cut is not None)
+    heading, items, source, tail = _listing(rest, glued, terms=terms, log=log, incomplete=cut is not None)
     if source is not None and cut is not None and closing is None and source.abstract:
-        source = _without_abstract(source)
+        source = replace(source, abstract=(), abstract_line=None)  # its end is unknown
+    reasoned = any(line.text == REASONING for line in lines)
     return ParsedPage(
         path=text.path,
         page_id=text.page_id,
@@ -76,9 +86,19 @@ def read_layout(text: PageText, *, terms: ReferenceTerms, log: WarningLog) -> Pa
         source=source,
         facets=_facets(lines, closing) if closing is not None else (),
         cut_line=cut,
-        cut_in_record_text=cut is not None and rest_start >= body_end and REASONING not in texts(lines),
+        cut_in_record_text=cut is not None and rest_start >= body_end and not reasoned,
         tail=tail,
     )
+
+
+def cut_text(page: ParsedPage, terms: ReferenceTerms) -> str | None:
+    """The cut-off line's text (a code line's text after its name), normalised, if long enough to look up
+    on other pages (it is never data itself)."""
+    if page.cut_line is None:
+        return None
+    code = read_code_line(page.cut_line.text, terms)
+    text = normalised(code.rest if code is not None else page.cut_line.text)
+    return text if len(text) >= MIN_JOIN_TEXT else None
 
 
 def _page_end(
@@ -105,17 +125,6 @@ def _page_end(
             f"{len(extra)} line(s) after the last facet value ignored (to line {extra[-1].number})",
         )
     return closing, None
-
-
-def _without_abstract(source: SourceBlock) -> SourceBlock:
-    """The source block of a page that stops inside the abstract: the abstract's end is unknown, so none."""
-    return SourceBlock(
-        title=source.title,
-        line=source.line,
-        authors=source.authors,
-        year=source.year,
-        authors_line=source.authors_line,
-    )
 
 
 def _closing_facets(lines: Sequence[Line], terms: ReferenceTerms) -> _Closing | None:
@@ -212,7 +221,7 @@ def _head(
                 lines[min(text_end, body_end - 1)].number,
                 'the page shows no "Reasoning" line: the record has no reasoning',
             )
-    record_text, nist = _nist_tags(list(lines[start:text_end]))
+    record_text, nist = nist_tags(list(lines[start:text_end]))
     return (
         PageHead(
             category_description=description,
@@ -248,21 +257,92 @@ def _record_text_end(
     return title
 
 
-def _nist_tags(text: list[Line]) -> tuple[list[Line], NistTags | None]:
-    """Split NIST tags off the end of the record's text."""
-    if not text:
-        return text, None
-    match = NIST_TAGS.match(text[-1].text)
-    if match is None:
-        return text, None
-    tags = NistTags(
-        risks=tuple(risk.strip() for risk in match["risks"].split(";") if risk.strip()),
-        actor_tasks=tuple(task.strip() for task in match["tasks"].split(",") if task.strip()),
-        line=text[-1].number,
+def _listing(
+    body: list[Line], glued: CodeLine | None, *, terms: ReferenceTerms, log: WarningLog, incomplete: bool
+) -> tuple[Line | None, tuple[ListedItem, ...], SourceBlock | None, Line | None]:
+    """(heading, items, source, tail) of the lines between the reasoning and the facets.
+
+    `glued` is the last code line when it runs into the lifecycle stage (a page with no source block).
+    """
+    codes = {i: code for i, line in enumerate(body) if (code := read_code_line(line.text, terms)) is not None}
+    if glued is not None:
+        codes[len(body) - 1] = glued
+    if not codes:
+        heading, source = _page_without_items(body, log=log, incomplete=incomplete)
+        return heading, (), source, None
+    last, source, tail = _source(body, codes, glued=glued is not None, incomplete=incomplete, log=log)
+    used = {i: code for i, code in codes.items() if i <= last}
+    heading, items = read_items(body[: last + 1], used, terms=terms, log=log)
+    return heading, items, source, tail
+
+
+def _source(
+    body: list[Line], codes: dict[int, CodeLine], *, glued: bool, incomplete: bool, log: WarningLog
+) -> tuple[int, SourceBlock | None, Line | None]:
+    """(index of the last item's code line, the source block after it, the unresolved tail of a cut page)."""
+    if glued:
+        return len(body) - 1, None, None
+    authors_at = next(
+        (i for i in range(len(body) - 1, 0, -1) if AUTHORS_LINE.match(body[i].text) and i - 1 in codes), None
     )
-    before = match["text"].strip()
-    return text[:-1] + ([Line(text[-1].number, before)] if before else []), tags
+    if authors_at is not None:
+        last = authors_at - 1
+        return (
+            last,
+            _source_block(
+                codes[last].rest.strip(), body[last].number, body[authors_at], body[authors_at + 1 :]
+            ),
+            None,
+        )
+    last = max(codes)
+    title = codes[last].rest.strip()
+    if incomplete:
+        return last, None, Line(body[last].number, title) if title else None
+    if not title:
+        log.warn(
+            WarningKind.NO_SOURCE,
+            body[last].number,
+            "the last code line carries no source title: the page shows no source",
+        )
+        return last, None, None
+    log.warn(
+        WarningKind.SOURCE_INCOMPLETE,
+        body[last].number,
+        "no 'Authors (year)' line follows the source title: the source has no authors and no year",
+    )
+    return last, _source_block(title, body[last].number, None, body[last + 1 :]), None
 
 
-def texts(lines: Sequence[Line]) -> set[str]:
-    return {line.text for line in lines}
+def _source_block(title: str, line: int, authors_line: Line | None, abstract: Sequence[Line]) -> SourceBlock:
+    """The source's title, its `Authors (year)` line when the page shows one, and its abstract."""
+    match = AUTHORS_LINE.match(authors_line.text) if authors_line is not None else None
+    return SourceBlock(
+        title=title,
+        line=line,
+        authors=tuple(name.strip() for name in match["authors"].split(";") if name.strip()) if match else (),
+        year=match["year"] if match else None,
+        authors_line=authors_line.number if authors_line is not None else None,
+        abstract=tuple(line.text for line in abstract),
+        abstract_line=abstract[0].number if abstract else None,
+    )
+
+
+def _page_without_items(
+    body: list[Line], *, log: WarningLog, incomplete: bool
+) -> tuple[Line | None, SourceBlock | None]:
+    """A page that lists no other item: maybe a heading, maybe a source block on its own lines."""
+    authors_at = next((i for i in range(len(body) - 1, 0, -1) if AUTHORS_LINE.match(body[i].text)), None)
+    before = body[: authors_at - 1] if authors_at is not None else body
+    source = None
+    if authors_at is not None:
+        title_line = body[authors_at - 1]
+        source = _source_block(title_line.text, title_line.number, body[authors_at], body[authors_at + 1 :])
+    if incomplete:
+        return None, source
+    if len(before) > 1:
+        log.warn(
+            WarningKind.UNREAD_LINES,
+            before[1].number,
+            f"{len(before) - 1} line(s) before the source block not understood; ignored",
+        )
+    return (before[0] if before else None), source

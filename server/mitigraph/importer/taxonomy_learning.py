@@ -18,11 +18,18 @@ from collections.abc import Sequence
 
 from rdflib import URIRef
 
-from mitigraph.importer.errors import WarningKind, WarningLog
 from mitigraph.importer.merging import PageJoin
 from mitigraph.importer.records import ParsedPage
-from mitigraph.importer.reference import KnownCategory, ReferenceTerms, normalised, parent_code
-from mitigraph.importer.taxonomy_facts import Evidence, Fact, LearntCategory, LearntTaxonomy
+from mitigraph.importer.taxonomy import (
+    Evidence,
+    Fact,
+    KnownCategory,
+    LearntCategory,
+    LearntTaxonomy,
+    ReferenceTerms,
+    parent_code,
+)
+from mitigraph.importer.text import WarningKind, WarningLog, normalised
 
 
 def learn_taxonomy(
@@ -127,7 +134,7 @@ class _Learner:
             shown[code][description.text].extend(evidence)
         for code, descriptions in sorted(shown.items()):
             category = self.category(code)
-            ranked = sorted(descriptions.items(), key=lambda kv: (-_pages_showing(kv[1]), kv[0]))
+            ranked = sorted(descriptions.items(), key=lambda kv: (-len(_showing(kv[1])), kv[0]))
             text, evidence = ranked[0]
             if category.known is not None and category.known.definition:
                 self._warn_first(
@@ -234,13 +241,8 @@ class _Learner:
 
     def record_categories(self) -> tuple[URIRef, ...]:
         records = []
-        for index, page in enumerate(self.pages):
-            known = self._known_for(index)
-            code = (
-                known.code
-                if known is not None
-                else self.placed.get(normalised(page.head.category_description.text))
-            )
+        for index in range(len(self.pages)):
+            code = self._placed_code(index)
             records.append(self.category(code).iri if code is not None else self._unplaced(index))
         return tuple(records)
 
@@ -283,13 +285,9 @@ class _Learner:
             self.categories.values(), key=lambda c: (c.code is None, _code_order(c.code or ""), str(c.iri))
         ):
             facts = [
-                (what, fact)
-                for what, fact in (
-                    ("code", category.code_fact),
-                    ("name", category.name),
-                    ("description", category.definition),
-                )
-                if fact is not None and fact.evidence
+                ("description" if what == "definition" else what, fact)
+                for what, fact in category.facts()
+                if what != "parent"
             ]
             if not facts:
                 continue
@@ -308,8 +306,7 @@ class _Learner:
                     WarningKind.CATEGORY_LEARNT,
                     f"category {category.code} {category.name_text or ''}".strip(),
                 )
-            index = next(i for i in self.order if self.pages[i].page_id == first.page_id)
-            self.logs[index].warn(kind, first.line, f"learnt {shown}: {learnt}")
+            self._warn_at(first, kind, f"learnt {shown}: {learnt}")
 
     def _parent_label(self, category: LearntCategory) -> str:
         if category.parent is None:
@@ -319,8 +316,12 @@ class _Learner:
 
     def _warn_first(self, evidence: Sequence[Evidence], message: str) -> None:
         first = min(evidence, key=lambda e: (e.page_id, e.line))
-        index = next(i for i in self.order if self.pages[i].page_id == first.page_id)
-        self.logs[index].warn(WarningKind.CATEGORY_CONFLICT, first.line, message)
+        self._warn_at(first, WarningKind.CATEGORY_CONFLICT, message)
+
+    def _warn_at(self, evidence: Evidence, kind: WarningKind, message: str) -> None:
+        """A warning on the page and line of `evidence`."""
+        index = next(i for i in self.order if self.pages[i].page_id == evidence.page_id)
+        self.logs[index].warn(kind, evidence.line, message)
 
 
 def _fact(value: str, evidence: Sequence[Evidence], shown_by: set[str] | None = None) -> Fact:
@@ -330,10 +331,6 @@ def _fact(value: str, evidence: Sequence[Evidence], shown_by: set[str] | None = 
 def _showing(evidence: Sequence[Evidence]) -> set[str]:
     """The pages that show a description themselves (not those that list the record elsewhere)."""
     return {e.page_id for e in evidence if e.shows.startswith("the description")}
-
-
-def _pages_showing(evidence: Sequence[Evidence]) -> int:
-    return len(_showing(evidence))
 
 
 def _no_gap(children: Sequence[LearntCategory]) -> bool:

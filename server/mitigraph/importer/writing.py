@@ -1,29 +1,30 @@
-"""Write what an import gives into the project's data, each file complete and readable or untouched.
+"""Write what an import gives: standard output, `--output`, or the project's data (`--merge`).
 
 `--merge` writes one generated file per page (`data/pages/<page id>.ttl`, regenerated whole, so importing
 a page twice changes nothing), the learnt taxonomy (`data/taxonomy-learnt.ttl`, generated) and new derived
 labels (appended to the hand-curated `data/curated/labels.ttl`, never rewritten). The learnt taxonomy is
 what this batch learnt plus what earlier imports learnt from pages outside it (kept with their evidence), so
-a smaller batch does not forget what the whole corpus taught. Every file is first written beside its target
-and read back through the loader; only when all read back are they moved into place.
+a smaller batch does not forget what the whole corpus taught. Every file is read back as Turtle before any
+is written, then all are written through `mitigraph.files`, each complete or untouched.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 import pyoxigraph
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import PROV, SKOS
 
+from mitigraph.assets import data_dir as project_data_dir
+from mitigraph.files import staging_files, write_atomically
 from mitigraph.importer.importing import ImportResult, PageImport
-from mitigraph.loader import load_files, parse_file
+from mitigraph.loader import GraphLoadError, load_files
 from mitigraph.namespaces import MG, bind_prefixes
 
-NEW_FILE_MODE = 0o644
 PAGES_DIR = "pages"
 LEARNT_TAXONOMY_FILE = Path("taxonomy-learnt.ttl")
 LABELS_FILE = Path("curated") / "labels.ttl"
@@ -38,6 +39,81 @@ LEARNT_TAXONOMY_HEADER = (
     "whether a second page confirms it). Do not edit: re-import the pages instead; once a fact is checked,",
     "copy it into the hand-curated data/taxonomy.ttl.",
 )
+_BARE_CATEGORY = (SKOS.notation, SKOS.inScheme, SKOS.broader, SKOS.topConceptOf, MG.subcategoryOf)
+
+
+def write_import(
+    result: ImportResult, *, output: Path | None = None, merge: bool = False, data_dir: Path | None = None
+) -> tuple[Path, ...]:
+    """Write `output` (everything together) and, with `merge`, the page files, the learnt taxonomy and the
+    labels file of `data_dir` (the project's data/ by default); return the files written.
+
+    Every file or none: each text is read back as Turtle first, and one that does not (GraphLoadError) stops
+    the whole write; the data files of each directory are staged and replace their namesakes together, then
+    `output` is written. Raises OSError when a file cannot be written.
+    """
+    files = _merged_files(result, data_dir if data_dir is not None else project_data_dir()) if merge else {}
+    written = {path: text.encode("utf-8") for path, text in files.items()}
+    if output is not None:
+        written[output] = turtle_text(result.combined()).encode("utf-8")
+    for path, content in written.items():
+        _read_back(path, content)
+    by_directory: dict[Path, list[Path]] = defaultdict(list)
+    for path in files:
+        by_directory[path.parent].append(path)
+    with ExitStack() as stack:
+        for directory, paths in by_directory.items():
+            directory.mkdir(parents=True, exist_ok=True)
+            staged = stack.enter_context(staging_files(directory))
+            for path in paths:
+                (staged / path.name).write_bytes(written[path])
+        if output is not None:
+            write_atomically(output, written[output])
+    return tuple(written)
+
+
+def write_for_checking(result: ImportResult, directory: Path) -> list[Path]:
+    """The whole result as N-Triples files in `directory` (one per page, its graph and derived labels, and
+    one for the learnt taxonomy), to validate before writing: a report then names the page."""
+    paths = []
+    for page in result.pages:
+        path = directory / f"{page.page_id}.nt"
+        while path in paths:  # two files of one name in different folders
+            path = path.with_stem(f"{path.stem}+")
+        path.write_text(_n_triples(page.graph) + _n_triples(page.derived_labels), encoding="utf-8")
+        paths.append(path)
+    paths.append(directory / "taxonomy-learnt.nt")
+    paths[-1].write_text(_n_triples(result.taxonomy), encoding="utf-8")
+    return paths
+
+
+def _n_triples(graph: Graph) -> str:
+    return graph.serialize(format="nt")
+
+
+def _merged_files(result: ImportResult, root: Path) -> dict[Path, str]:
+    """The data files `--merge` writes, with their full new text."""
+    files = {
+        root / PAGES_DIR / f"{page.page_id}.ttl": turtle_text(page.graph, header=page_file_header(page))
+        for page in result.pages
+    }
+    learnt_path = root / LEARNT_TAXONOMY_FILE
+    files[learnt_path] = turtle_text(_learnt_taxonomy(result, learnt_path), header=LEARNT_TAXONOMY_HEADER)
+    labels_path = root / LABELS_FILE
+    labels_text = _labels_text(result, labels_path)
+    if labels_text is not None:
+        files[labels_path] = labels_text
+    return files
+
+
+def _read_back(path: Path, content: bytes) -> None:
+    try:
+        for _triple in pyoxigraph.parse(content, format=pyoxigraph.RdfFormat.TURTLE):
+            pass
+    except SyntaxError as error:
+        raise GraphLoadError(
+            path, f"the Turtle written does not read back: {error.msg}", error.lineno
+        ) from error
 
 
 def turtle_text(graph: Graph, *, header: Sequence[str] = ()) -> str:
@@ -53,22 +129,6 @@ def page_file_header(page: PageImport) -> tuple[str, ...]:
         "`mitigraph import ../shared/navigator-pages/*/*.txt ../shared/seeds/*.txt --merge`.",
         "Curated additions (labels, limitations, links) live in data/curated/.",
     )
-
-
-def merge_plan(result: ImportResult, *, data_dir: Path) -> dict[Path, str]:
-    """The files to write and their full new text."""
-    pages_dir = data_dir / PAGES_DIR
-    files = {
-        pages_dir / f"{page.page_id}.ttl": turtle_text(page.graph, header=page_file_header(page))
-        for page in result.pages
-    }
-    learnt_path = data_dir / LEARNT_TAXONOMY_FILE
-    files[learnt_path] = turtle_text(_learnt_taxonomy(result, learnt_path), header=LEARNT_TAXONOMY_HEADER)
-    labels_path = data_dir / LABELS_FILE
-    labels_text = _labels_text(result, labels_path)
-    if labels_text is not None:
-        files[labels_path] = labels_text
-    return files
 
 
 def _learnt_taxonomy(result: ImportResult, path: Path) -> Graph:
@@ -94,9 +154,6 @@ def _learnt_taxonomy(result: ImportResult, path: Path) -> Graph:
         if (top, None, None) in merged:
             merged.add((scheme, SKOS.hasTopConcept, top))
     return merged
-
-
-_BARE_CATEGORY = (SKOS.notation, SKOS.inScheme, SKOS.broader, SKOS.topConceptOf, MG.subcategoryOf)
 
 
 def _labels_text(result: ImportResult, labels_path: Path) -> str | None:
@@ -127,37 +184,3 @@ def _unlabelled(derived: Graph, existing: Graph) -> Graph:
             for flag in derived.objects(record, MG.labelIsDerived):
                 new.add((record, MG.labelIsDerived, flag))
     return new
-
-
-def write_files_atomically(files: Mapping[Path, str]) -> None:
-    """Write every file or none: a file that does not read back as RDF stops the whole write.
-
-    Raises OSError when a directory cannot be written and GraphLoadError when a text is not valid RDF.
-    Oxigraph's parser reads each file back (fast); the loader re-reads one it refuses, to name the line.
-    """
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for target, text in files.items():
-            staged.append((_stage(Path(target), text), Path(target)))
-        for temporary, _ in staged:
-            try:
-                for _quad in pyoxigraph.parse(path=str(temporary), format=pyoxigraph.RdfFormat.TURTLE):
-                    pass
-            except SyntaxError:
-                parse_file(temporary)
-                raise
-        for temporary, target in staged:
-            os.replace(temporary, target)
-    finally:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-
-
-def _stage(target: Path, text: str) -> Path:
-    descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix)
-    os.chmod(name, target.stat().st_mode & 0o777 if target.exists() else NEW_FILE_MODE)
-    with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return Path(name)

@@ -3,8 +3,8 @@
 FastAPI serves `/sparql` and `/health`; rdflib-endpoint's SparqlRouter is only asked for its YASGUI page
 and its service description (its own query routes, which run rdflib's engine, are never mounted); the
 Flask app of the Linked Data pages is mounted at `/` after them. `mitigraph serve` writes the store (or opens
-a persisted one), makes sure a current site cache exists, and starts uvicorn workers that each build this
-app from the settings in MITIGRAPH_SETTINGS and load that cache: a worker never computes it.
+a persisted one), makes sure a current site exists (mitigraph.site), and starts uvicorn workers that each
+build this app from the settings in MITIGRAPH_SETTINGS and read that site: a worker never computes it.
 """
 
 from __future__ import annotations
@@ -25,16 +25,20 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, VOID
+from rdflib_endpoint import SparqlRouter
 from rdflib_endpoint.utils import QueryExample
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mitigraph import __version__
 from mitigraph.examples import ExampleQuery, example_queries
+from mitigraph.formats import formats_for, serialize_triples
 from mitigraph.namespaces import SD
 from mitigraph.query_pool import PoolStats, QueryPool
+from mitigraph.remote_backend import remote_reader_and_pool
 from mitigraph.settings import Settings, SettingsError
-from mitigraph.site_cache import read_site_cache, site_cache_dir
+from mitigraph.site import read_site, site_dir
+from mitigraph.site.documents import oxigraph_triples
 from mitigraph.store import GraphReader, open_read_only
 from mitigraph.web.errors import install_error_handlers, refuse_other_methods
 from mitigraph.web.pages import create_pages_app
@@ -42,9 +46,9 @@ from mitigraph.web.sparql import QUERY_METHODS, Landing, sparql_router
 
 SETTINGS_VARIABLE = "MITIGRAPH_SETTINGS"
 """The environment variable through which `mitigraph serve` hands its Settings (as JSON) to each worker."""
-SITE_CACHE_VARIABLE = "MITIGRAPH_SITE_CACHE"
-"""Set by `mitigraph serve` when the workers read a site cache other than the store's own (one it computed
-because the store had none, or one from another version)."""
+SITE_VARIABLE = "MITIGRAPH_SITE"
+"""Set by `mitigraph serve` to the site the workers read: the store's own, or one it computed because the
+store had none, or one written by another version."""
 YASGUI_DIR = Path(__file__).resolve().parent / "static" / "yasgui"
 YASGUI_URL_PATH = "/static/yasgui"
 TITLE = "Mitigraph SPARQL endpoint"
@@ -52,9 +56,6 @@ DESCRIPTION = (
     "A read-only SPARQL 1.1 endpoint over Mitigraph, "
     "a linked, validated knowledge graph of AI-risk mitigations."
 )
-FORMATS = "http://www.w3.org/ns/formats/"
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV")
-GRAPH_FORMATS = ("Turtle", "JSON-LD", "N-Triples", "RDF_XML")
 
 log = logging.getLogger(__name__)
 
@@ -70,17 +71,15 @@ QUERY_STORE_DISK = "on-disk store"
 QUERY_STORE_REMOTE = "remote endpoint"
 
 
-def create_app(settings: Settings, *, site_cache: Path | None = None) -> FastAPI:
+def create_app(settings: Settings, *, site: Path | None = None) -> FastAPI:
     """Build the whole server for `settings`; `settings.store_dir` must hold the store to serve.
 
-    The pages' figures are loaded from `site_cache` (by default the store's own); a missing or stale cache
-    raises SiteCacheError: `mitigraph serve` computes one before it starts the workers, never here.
+    The pages' figures are read from the written `site` (by default the store's own); a missing or stale
+    site raises SiteError: `mitigraph serve` computes one before it starts the workers, never here.
     """
     if settings.sparql_endpoint is not None:
-        from mitigraph.remote_backend import remote_reader_and_pool
-
         reader, pool = remote_reader_and_pool(settings)
-        cache = read_site_cache(_required(site_cache), base=settings.base)
+        written = read_site(_required(site), base=settings.base)
         query_store = QUERY_STORE_REMOTE
     elif settings.store_dir is None:
         raise SettingsError(
@@ -88,8 +87,8 @@ def create_app(settings: Settings, *, site_cache: Path | None = None) -> FastAPI
         )
     else:
         reader = GraphReader(open_read_only(settings.store_dir))
-        cache = read_site_cache(site_cache or site_cache_dir(settings.store_dir), base=settings.base)
-        memory_copy = copies_into_memory(settings, triples=cache.metadata.triples)
+        written = read_site(site or site_dir(settings.store_dir), base=settings.base)
+        memory_copy = copies_into_memory(settings, triples=written.metadata.triples)
         pool = QueryPool.from_settings(settings.store_dir, settings, memory_copy=memory_copy)
         query_store = QUERY_STORE_MEMORY if memory_copy else QUERY_STORE_DISK
 
@@ -108,13 +107,13 @@ def create_app(settings: Settings, *, site_cache: Path | None = None) -> FastAPI
     app = FastAPI(
         title=TITLE, version=__version__, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
     )
-    pages = create_pages_app(settings, reader, cache=cache)
+    pages = create_pages_app(settings, reader, written=written)
     install_error_handlers(app, pages=pages)
     app.add_middleware(ReadOnlyCORS)
-    landing = build_landing(settings, examples=example_queries(), triples=cache.metadata.triples)
+    landing = build_landing(settings, examples=example_queries(), triples=written.metadata.triples)
     app.include_router(sparql_router(settings=settings, pool=pool, landing=landing))
     app.include_router(
-        health_router(pool, lifecycle=lifecycle, query_store=query_store, triples=cache.metadata.triples)
+        health_router(pool, lifecycle=lifecycle, query_store=query_store, triples=written.metadata.triples)
     )
     refuse_other_methods(app, ("/sparql", "/sparql/"), allow=QUERY_METHODS)
     refuse_other_methods(app, ("/health",), allow=HEALTH_METHODS)
@@ -128,13 +127,13 @@ def copies_into_memory(settings: Settings, *, triples: int) -> bool:
     return settings.memory_copy_max_triples > 0 and triples <= settings.memory_copy_max_triples
 
 
-def _required(site_cache: Path | None) -> Path:
-    if site_cache is None:
+def _required(site: Path | None) -> Path:
+    if site is None:
         raise SettingsError(
             f"serving a remote endpoint needs a site cache: start the server with `mitigraph serve`, "
-            f"which computes one and names it in {SITE_CACHE_VARIABLE}"
+            f"which computes one and names it in {SITE_VARIABLE}"
         )
-    return site_cache
+    return site
 
 
 def app_from_environment() -> FastAPI:
@@ -142,8 +141,8 @@ def app_from_environment() -> FastAPI:
     settings_json = os.environ.get(SETTINGS_VARIABLE)
     if not settings_json:
         raise SettingsError(f"{SETTINGS_VARIABLE} is not set: start the server with `mitigraph serve`")
-    site_cache = os.environ.get(SITE_CACHE_VARIABLE)
-    return create_app(Settings.from_json(settings_json), site_cache=Path(site_cache) if site_cache else None)
+    site = os.environ.get(SITE_VARIABLE)
+    return create_app(Settings.from_json(settings_json), site=Path(site) if site else None)
 
 
 @dataclass
@@ -240,8 +239,6 @@ def _cors(app: ASGIApp, *, methods: Sequence[str]) -> CORSMiddleware:
 
 def build_landing(settings: Settings, *, examples: Sequence[ExampleQuery], triples: int) -> Landing:
     """YASGUI (with the examples as tabs, assets served locally) and the service description, built once."""
-    from rdflib_endpoint import SparqlRouter
-
     endpoint = settings.public_url.rstrip("/") + "/sparql"
     router = SparqlRouter(
         path="/sparql",
@@ -254,13 +251,14 @@ def build_landing(settings: Settings, *, examples: Sequence[ExampleQuery], tripl
         example_queries=yasgui_tabs(examples, endpoint=endpoint),
     )
     html = local_yasgui_assets(bytes(router.serve_yasgui().body).decode("utf-8"))
-    description = describe_service(router.service_description, settings=settings, triples=triples)
+    description = oxigraph_triples(
+        describe_service(router.service_description, settings=settings, triples=triples)
+    )
     return Landing(
         yasgui_html=html,
         service_description={
-            "text/turtle": description.serialize(format="turtle", encoding="utf-8"),
-            "application/rdf+xml": description.serialize(format="xml", encoding="utf-8"),
-            "application/ld+json": description.serialize(format="json-ld", encoding="utf-8"),
+            fmt.media_type: serialize_triples(description, fmt, base=settings.base)
+            for fmt in formats_for("sparql", kind="graph")
         },
     )
 
@@ -288,14 +286,15 @@ def describe_service(description: Graph, *, settings: Settings, triples: int) ->
     """Correct rdflib-endpoint's service description to what this endpoint really does.
 
     It refuses SERVICE (no sd:BasicFederatedQuery) and accepts no input (no LOAD, so no sd:inputFormat);
-    it writes four result formats for solutions and four for graphs; its default graph is the whole graph.
+    it writes the formats the registry offers on /sparql; its default graph is the whole graph.
     """
     service = next(description.subjects(RDF.type, SD.Service))
     description.remove((service, SD.feature, SD.BasicFederatedQuery))
     description.remove((service, SD.inputFormat, None))
     description.remove((service, SD.resultFormat, None))
-    for name in (*RESULT_FORMATS, *GRAPH_FORMATS):
-        description.add((service, SD.resultFormat, URIRef(FORMATS + name)))
+    for fmt in formats_for("sparql"):
+        if fmt.w3c_iri is not None:
+            description.add((service, SD.resultFormat, URIRef(fmt.w3c_iri)))
     description.add(
         (
             service,

@@ -2,7 +2,8 @@
 
 The Accept header is parsed by werkzeug (q-values, wildcards, specificity; media types compared
 case-insensitively, RFC 9110 12.5.1); `?format=` wins over Accept, as users and scripts expect when they type
-a URL by hand. Errors are negotiated by the same function (`error_media_type`).
+a URL by hand. Offers of formats come from the one registry (`mitigraph.formats`, `offers_for`); errors are
+negotiated by the same function (`error_media_type`).
 """
 
 from __future__ import annotations
@@ -13,22 +14,47 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from mitigraph.formats import Format, Kind, Route, formats_for
+
 
 @dataclass(frozen=True)
 class Offer:
     """A representation a route can produce.
 
     `media_type` is sent as Content-Type; `aliases` are other media types clients ask for that mean the same
-    representation (for example `application/json` for SPARQL JSON results); `token` is its `?format=` name.
+    representation (for example `application/json` for SPARQL JSON results); `token` is its `?format=` name
+    and `other_tokens` other names `?format=` accepts for it. `format` is the registry's entry, if any.
     """
 
     media_type: str
     token: str | None = None
     aliases: tuple[str, ...] = ()
+    other_tokens: tuple[str, ...] = ()
+    format: Format | None = None
+
+    @classmethod
+    def of(cls, fmt: Format) -> Offer:
+        """The offer of a registry format: its name and aliases as tokens, its media types."""
+        return cls(
+            fmt.media_type,
+            token=fmt.name,
+            aliases=fmt.other_media_types,
+            other_tokens=fmt.aliases,
+            format=fmt,
+        )
 
     @property
     def media_types(self) -> tuple[str, ...]:
         return (self.media_type, *self.aliases)
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return ((self.token,) if self.token else ()) + self.other_tokens
+
+
+def offers_for(route: Route, *, kind: Kind | None = None) -> tuple[Offer, ...]:
+    """The offers of the formats `route` offers (of one kind, if given), in the registry's order."""
+    return tuple(Offer.of(fmt) for fmt in formats_for(route, kind=kind))
 
 
 class NotAcceptable(Exception):
@@ -68,7 +94,7 @@ def negotiate(offers: Sequence[Offer], *, accept: str | None, format_param: str 
 def _by_format(offers: Sequence[Offer], format_param: str) -> Offer:
     wanted = format_param.strip().lower()
     for offer in offers:
-        if wanted == offer.token or wanted in offer.media_types:
+        if wanted in offer.tokens or wanted in offer.media_types:
             return offer
     raise NotAcceptable(offers, asked=f"format={format_param}")
 

@@ -2,7 +2,7 @@
 
 Everything a page needs is read per request with the entity's IRI bound, so a request touches only the
 index entries around that entity, whatever the size of the graph. What is about the whole graph lives in
-mitigraph.web.site_figures and is computed once.
+the written site (mitigraph.site) and was computed once.
 """
 
 from __future__ import annotations
@@ -13,19 +13,19 @@ from dataclasses import dataclass
 from itertools import chain, islice
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Triple
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from mitigraph.namespaces import BIBO, MG, SCHEMA
+from mitigraph.namespaces import BIBO, MG
+from mitigraph.site.labels import (
+    LABEL_PREDICATES,
+    TEXT_PREDICATES,
+    best_literal,
+    is_true,
+    readable_tail,
+    shorten,
+)
 from mitigraph.store import GraphReader, Term
 
-LABEL_PREDICATES: tuple[str, ...] = (
-    str(RDFS.label),
-    str(SKOS.prefLabel),
-    str(DCTERMS.title),
-    str(FOAF.name),
-    str(SCHEMA.name),
-)
-"""Where a label is found, best first."""
 NOTATION = str(SKOS.notation)
 PROVISIONAL = str(MG.provisional)
 PAGE_INCOMPLETE = str(MG.pageIncomplete)
@@ -34,44 +34,13 @@ MARKERS: tuple[str, ...] = (NOTATION, PROVISIONAL, PAGE_INCOMPLETE)
 record's saved navigator page was cut off."""
 LINKED_LABEL_PREDICATES: tuple[str, ...] = (str(RDFS.label), str(SKOS.prefLabel), str(DCTERMS.title))
 """The labels of linked IRIs that the RDF of an entity carries along with its own triples."""
-TEXT_PREDICATES: tuple[str, ...] = (str(DCTERMS.description), str(SKOS.definition), str(DCTERMS.abstract))
-"""Where the searchable text of an entity is."""
-SHORT_TITLE_CHARACTERS = 80
-"""How much of a text stands in for a missing name (a provisional category known by its description)."""
 
-MAX_BLANK_NODE_DEPTH = 8
-"""How deep the RDF of an entity follows blank nodes (author lists, reified statements)."""
 MAX_LISTED = 50
 """Entities listed on one page of a listing (members of a category, search results, the catalogue)."""
 MAX_SOURCE_ITEMS = 2000
 MAX_INCOMING = 50
 MAX_LIST_LENGTH = 1000
 """Longest author list followed."""
-
-
-def iri_list(iris: Iterable[str]) -> str:
-    """IRIs written as SPARQL terms for a VALUES clause; NamedNode checks each is a valid IRI."""
-    return " ".join(str(NamedNode(iri)) for iri in iris)
-
-
-def shorten(text: str, *, limit: int = SHORT_TITLE_CHARACTERS) -> str:
-    """The start of `text` on one line, cut at a word with an ellipsis when longer than `limit`."""
-    line = " ".join(text.split())
-    if len(line) <= limit:
-        return line
-    cut = line[:limit].rsplit(" ", 1)[0] or line[:limit]
-    return cut.rstrip(" ,;:.") + "…"
-
-
-def is_true(literals: Sequence[Term]) -> bool:
-    """Whether a boolean property is stated true (as xsd:boolean "true" or "1")."""
-    return any(isinstance(value, Literal) and value.value in ("true", "1") for value in literals)
-
-
-def readable_tail(iri: str) -> str:
-    """A readable name for an IRI with no label: its last path segment, hyphens as spaces."""
-    tail = iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    return tail.replace("-", " ").strip() or iri
 
 
 # ---------------------------------------------------------------- links with labels
@@ -142,12 +111,6 @@ class Linker:
             provisional=is_true(values.get(PROVISIONAL, [])),
             incomplete=is_true(values.get(PAGE_INCOMPLETE, [])),
         )
-
-
-def best_literal(literals: Sequence[Literal]) -> str:
-    """English or untagged first, then any, so a page never shows an arbitrary language by accident."""
-    preferred = sorted(literals, key=lambda lit: (lit.language not in (None, "en"), lit.value))
-    return preferred[0].value if preferred else ""
 
 
 def label_rows(
@@ -224,7 +187,7 @@ def outgoing(reader: GraphReader, iri: str) -> dict[str, list[Term]]:
 
 def entity_triples(reader: GraphReader, iri: str) -> list[Triple]:
     """The RDF of an entity: its statements, the blank nodes they lead to, the labels of what it links to."""
-    own = description_triples(reader, NamedNode(iri))
+    own = reader.description(NamedNode(iri))
     linked = sorted(
         {t.object.value for t in own if isinstance(t.object, NamedNode) and t.object.value != iri}
     )
@@ -235,27 +198,6 @@ def entity_triples(reader: GraphReader, iri: str) -> list[Triple]:
         )
     ]
     return own + labels
-
-
-def description_triples(reader: GraphReader, subject: NamedNode) -> list[Triple]:
-    """The concise bounded description: the subject's triples, following blank nodes to a fixed depth."""
-    triples: list[Triple] = []
-    frontier: list[NamedNode | BlankNode] = [subject]
-    seen: set[NamedNode | BlankNode] = set()
-    for _ in range(MAX_BLANK_NODE_DEPTH):
-        next_frontier: list[NamedNode | BlankNode] = []
-        for node in frontier:
-            if node in seen:
-                continue
-            seen.add(node)
-            for quad in reader.store.quads_for_pattern(node, None, None, DefaultGraph()):
-                triples.append(quad.triple)
-                if isinstance(quad.object, BlankNode):
-                    next_frontier.append(quad.object)
-        if not next_frontier:
-            break
-        frontier = next_frontier
-    return triples
 
 
 def subjects_linking(reader: GraphReader, iri: str, predicate: str, *, limit: int = MAX_LISTED) -> list[str]:
@@ -350,8 +292,3 @@ def facet_members(reader: GraphReader, value: str, *, offset: int) -> list[str]:
         for predicate in (*FACET_PREDICATES, *NIST_PREDICATES)
     )
     return list(islice(tagged, offset, offset + MAX_LISTED))
-
-
-def code_key(code: str) -> tuple[tuple[int, str], ...]:
-    """Sort codes as numbers segment by segment: 1.2 < 1.10 < 2 < 99.9."""
-    return tuple((int(part), "") if part.isdigit() else (1 << 30, part) for part in code.split("."))

@@ -8,8 +8,12 @@ a client past its fair share (429, mitigraph.web.fairness). A plain GET without 
 browser and the service description to anything else. Handlers are plain `def`, so FastAPI runs them in its
 threadpool.
 
-Results are negotiated by Accept alone: the protocol defines no `format` parameter, and clients such as
-SPARQLWrapper send `format=`/`output=` with other endpoints' meanings, so those parameters are ignored.
+Results are negotiated from the format registry (mitigraph.formats) by Accept, and by `?format=` (a
+format's name, alias or media type: `json`, `xml`, `csv`, `tsv`, `ttl`, `jsonld`, `nt`, `rdf`...) as a
+stronger preference, so a link such as /queries' "Results as CSV" works in a browser. `format` names a
+format per kind of result: `xml` is SPARQL XML for a SELECT or ASK and RDF/XML for a CONSTRUCT or DESCRIBE;
+a kind it does not name (`csv` for a CONSTRUCT) is negotiated by Accept. A value that names no format is
+400. `output=`, which some clients send with other endpoints' meanings, is ignored.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from mitigraph.formats import format_named
 from mitigraph.query_guard import refusal_for
 from mitigraph.query_pool import (
     NoAcceptableFormat,
@@ -35,7 +40,7 @@ from mitigraph.query_pool import (
 )
 from mitigraph.settings import Settings, trusted_networks
 from mitigraph.web.fairness import ClientLimitReached, FairShare, Shares, client_of
-from mitigraph.web.negotiation import NotAcceptable, Offer, negotiate
+from mitigraph.web.negotiation import NotAcceptable, Offer, negotiate, offers_for
 from mitigraph.web.sparql_request import (
     PROTOCOL_HEADERS,
     ProtocolError,
@@ -46,36 +51,14 @@ from mitigraph.web.sparql_request import (
     request_from_url,
 )
 
-SOLUTION_OFFERS = (
-    Offer("application/sparql-results+json", token="json", aliases=("application/json",)),
-    Offer("application/sparql-results+xml", token="xml", aliases=("application/xml", "text/xml")),
-    Offer("text/csv", token="csv"),
-    Offer("text/tab-separated-values", token="tsv"),
-)
-"""What SELECT and ASK results are written as; the first is the default."""
-GRAPH_OFFERS = (
-    Offer("text/turtle", token="ttl", aliases=("application/x-turtle",)),
-    Offer("application/ld+json", token="jsonld", aliases=("application/json",)),
-    Offer("application/n-triples", token="nt", aliases=("text/plain",)),
-    Offer("application/rdf+xml", token="rdf", aliases=("application/xml", "text/xml")),
-)
-"""What CONSTRUCT and DESCRIBE results are written as; the first is the default."""
-OXIGRAPH_FORMATS = {
-    "application/sparql-results+json": "JSON",
-    "application/sparql-results+xml": "XML",
-    "text/csv": "CSV",
-    "text/tab-separated-values": "TSV",
-    "text/turtle": "TURTLE",
-    "application/ld+json": "JSON_LD",
-    "application/n-triples": "N_TRIPLES",
-    "application/rdf+xml": "RDF_XML",
-}
-"""The pyoxigraph QueryResultsFormat / RdfFormat member that writes each offered media type."""
+SOLUTION_OFFERS = offers_for("sparql", kind="results")
+"""What SELECT and ASK results are written as; the first (SPARQL JSON) is the default."""
+GRAPH_OFFERS = offers_for("sparql", kind="graph")
+"""What CONSTRUCT and DESCRIBE results are written as; the first (Turtle) is the default."""
+HTML_OFFER = Offer("text/html", token="html", aliases=("application/xhtml+xml",))
 LANDING_OFFERS = (
-    Offer("text/turtle", token="ttl"),
-    Offer("application/rdf+xml", token="rdf", aliases=("application/xml",)),
-    Offer("application/ld+json", token="jsonld"),
-    Offer("text/html", token="html", aliases=("application/xhtml+xml",)),
+    *(Offer.of(format_named(name, kind="graph")) for name in ("turtle", "rdfxml", "jsonld")),
+    HTML_OFFER,
 )
 """A GET without a query: the service description by default, YASGUI when the client prefers HTML."""
 QUERY_METHODS = ("GET", "HEAD", "POST")
@@ -127,13 +110,14 @@ class _Answerer:
     def __call__(self, request: SparqlRequest, *, accept: str | None, client: str) -> Response:
         if request.update:
             raise ProtocolError(403, "SPARQL Update is not allowed: this endpoint is read-only")
+        format_param = _format_parameter(request)
         if not request.queries:
-            return self._landing_page(accept=accept)
+            return self._landing_page(accept=accept, format_param=format_param)
         if len(request.queries) > 1:
             raise ProtocolError(400, "give exactly one query (the request carries more than one)")
         query = request.queries[0]
         self._refuse(query, request)
-        return self._run(query, accept=accept, client=client)
+        return self._run(query, accept=accept, format_param=format_param, client=client)
 
     def _refuse(self, query: str, request: SparqlRequest) -> None:
         size = len(query.encode("utf-8"))
@@ -153,15 +137,15 @@ class _Answerer:
                 "this endpoint only queries its own graph",
             )
 
-    def _run(self, query: str, *, accept: str | None, client: str) -> Response:
-        solutions = _negotiated(SOLUTION_OFFERS, accept=accept)
-        graph = _negotiated(GRAPH_OFFERS, accept=accept)
+    def _run(self, query: str, *, accept: str | None, format_param: str | None, client: str) -> Response:
+        solutions = _negotiated(SOLUTION_OFFERS, accept=accept, format_param=format_param)
+        graph = _negotiated(GRAPH_OFFERS, accept=accept, format_param=format_param)
         if solutions is None and graph is None:
             raise ProtocolError(406, _not_acceptable_message((*SOLUTION_OFFERS, *GRAPH_OFFERS), accept))
         job = QueryJob(
             query=query,
-            solutions_format=OXIGRAPH_FORMATS[solutions.media_type] if solutions else None,
-            graph_format=OXIGRAPH_FORMATS[graph.media_type] if graph else None,
+            solutions_format=_oxigraph_name(solutions),
+            graph_format=_oxigraph_name(graph),
         )
         try:
             with self._fair_share.admitted(client):
@@ -201,11 +185,10 @@ class _Answerer:
         assert offer is not None, "the query process only answers in a negotiated format"
         return Response(content=result.body, media_type=offer.media_type, headers=PROTOCOL_HEADERS)
 
-    def _landing_page(self, *, accept: str | None) -> Response:
-        try:
-            offer = negotiate(LANDING_OFFERS, accept=accept)
-        except NotAcceptable as error:
-            raise ProtocolError(406, str(error)) from error
+    def _landing_page(self, *, accept: str | None, format_param: str | None) -> Response:
+        offer = _negotiated(LANDING_OFFERS, accept=accept, format_param=format_param)
+        if offer is None:
+            raise ProtocolError(406, str(NotAcceptable(LANDING_OFFERS, asked=f"Accept: {accept}")))
         if offer.media_type == "text/html":
             return Response(
                 content=self._landing.yasgui_html, media_type="text/html", headers=PROTOCOL_HEADERS
@@ -214,11 +197,49 @@ class _Answerer:
         return Response(content=body, media_type=offer.media_type, headers=PROTOCOL_HEADERS)
 
 
-def _negotiated(offers: Sequence[Offer], *, accept: str | None) -> Offer | None:
+def _format_parameter(request: SparqlRequest) -> str | None:
+    """The one `format` parameter, checked: 400 for a second one or a value that names no format."""
+    if not request.formats:
+        return None
+    if len(request.formats) > 1:
+        raise ProtocolError(400, "give the format parameter once (the request carries more than one)")
+    value = request.formats[0]
+    if not any(_by_format(offers, value) for offers in (SOLUTION_OFFERS, GRAPH_OFFERS, LANDING_OFFERS)):
+        raise ProtocolError(400, f"the format parameter {value[:40]!r} names no format; {FORMAT_VALUES}")
+    return value
+
+
+def _by_format(offers: Sequence[Offer], value: str) -> Offer | None:
+    try:
+        return negotiate(offers, accept=None, format_param=value)
+    except NotAcceptable:
+        return None
+
+
+FORMAT_VALUES = (
+    "use one of "
+    + ", ".join(offer.format.short_name for offer in SOLUTION_OFFERS if offer.format)
+    + " (SELECT, ASK), "
+    + ", ".join(offer.format.short_name for offer in GRAPH_OFFERS if offer.format)
+    + " (CONSTRUCT, DESCRIBE), or a media type"
+)
+
+
+def _negotiated(offers: Sequence[Offer], *, accept: str | None, format_param: str | None) -> Offer | None:
+    """The offer `format_param` names, else the one Accept prefers, else None."""
+    if format_param:
+        named = _by_format(offers, format_param)
+        if named is not None:
+            return named
     try:
         return negotiate(offers, accept=accept)
     except NotAcceptable:
         return None
+
+
+def _oxigraph_name(offer: Offer | None) -> str | None:
+    """The pyoxigraph format member the query process writes the offer with."""
+    return offer.format.oxigraph if offer is not None and offer.format is not None else None
 
 
 def _not_acceptable_message(offers: Sequence[Offer], accept: str | None) -> str:

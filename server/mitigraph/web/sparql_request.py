@@ -20,6 +20,7 @@ from mitigraph.settings import Settings
 
 DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
 MAX_FORM_FIELDS = 32
+FORMAT_PARAMETER = "format"
 PROTOCOL_HEADERS = {"Vary": "Accept"}
 QUERY_CHARSET = "utf-8"
 """The only charset a query body may declare (SPARQL 1.1 Protocol 2.1.3: the body is UTF-8)."""
@@ -57,6 +58,8 @@ class SparqlRequest:
     queries: tuple[str, ...]
     update: bool
     dataset_parameters: tuple[str, ...]
+    formats: tuple[str, ...] = ()
+    """The `format` parameters given (a format's name, alias or media type; see mitigraph.web.sparql)."""
 
     @classmethod
     def from_parameters(
@@ -69,6 +72,7 @@ class SparqlRequest:
             queries=queries,
             update="update" in parameters,
             dataset_parameters=tuple(name for name in DATASET_PARAMETERS if name in parameters),
+            formats=tuple(parameters.get(FORMAT_PARAMETER, ())),
         )
 
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from flask import render_template
 
+from mitigraph.web.loaded_site import Site
 from mitigraph.web.page_queries import Statements
-from mitigraph.web.pages import Site
 from mitigraph.web.views import generic
 from mitigraph.web.views.kinds import breadcrumb, category_link
 from mitigraph.web.views.paging import paging
 
 
 def render(site: Site, iri: str, statements: Statements) -> str:
-    node = site.taxonomy.nodes.get(iri)
+    node = site.figures.taxonomy.nodes.get(iri)
     if node is None:
         return generic.render(site, iri, statements)
-    taxonomy = site.taxonomy
+    taxonomy = site.figures.taxonomy
     listing = paging(node.total)
     rows = taxonomy.members(iri, offset=listing.offset, limit=listing.size)
     links = site.linker.links(mitigation for mitigation, _ in rows)

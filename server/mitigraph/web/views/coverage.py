@@ -7,7 +7,7 @@ import math
 
 from flask import Blueprint, render_template
 
-from mitigraph.web.pages import current_site
+from mitigraph.web.loaded_site import current_site
 from mitigraph.web.views.kinds import category_link
 
 blueprint = Blueprint("coverage", __name__)
@@ -23,7 +23,7 @@ def heat_level(count: int, maximum: int) -> int:
 @blueprint.get("/coverage")
 def coverage() -> str:
     site = current_site()
-    matrix = site.coverage
+    matrix = site.figures.coverage
     rows = [
         (
             category_link(site, row.node),
@@ -40,5 +40,5 @@ def coverage() -> str:
         stages=[links[stage.iri] for stage in matrix.stages],
         rows=rows,
         maximum=matrix.maximum,
-        counts=site.counts,
+        counts=site.figures.counts,
     )

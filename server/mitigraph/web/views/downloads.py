@@ -6,8 +6,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, request, send_file
 
-from mitigraph.downloads import Download
-from mitigraph.web.pages import current_site
+from mitigraph.site.downloads import Download
+from mitigraph.web.loaded_site import current_site
 from mitigraph.web.views.responses import not_found
 
 blueprint = Blueprint("downloads", __name__)
@@ -19,10 +19,10 @@ MAX_AGE_SECONDS = 3600
 @blueprint.get("/download/<filename>")
 def download(filename: str) -> Response:
     site = current_site()
-    found = site.downloads.get(filename)
+    found = site.figures.downloads.get(filename)
     if found is None:
         return not_found(
-            f"there is no download named {filename!r}; there are {', '.join(sorted(site.downloads))}"
+            f"there is no download named {filename!r}; there are {', '.join(sorted(site.figures.downloads))}"
         )
     return send(found, directory=site.downloads_dir)
 

@@ -9,21 +9,18 @@ from pyoxigraph import NamedNode
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from mitigraph.downloads import JSON_LD, compact_jsonld, serialize_triples
+from mitigraph.formats import Format, serialize_triples
 from mitigraph.jsonld import dumps as jsonld_dumps
 from mitigraph.jsonld import framed_mitigation
 from mitigraph.namespaces import MG
-from mitigraph.web.negotiation import NotAcceptable
+from mitigraph.web.loaded_site import Site, current_site
 from mitigraph.web.page_queries import Statements, entity_triples, outgoing
-from mitigraph.web.pages import Site, current_site
 from mitigraph.web.views import category, facet, generic, limitation, mitigation, source
 from mitigraph.web.views.responses import (
-    HTML,
     HTML_OFFER,
     RDF_OFFERS,
     choose,
     html_response,
-    not_acceptable,
     not_found,
     rdf_response,
 )
@@ -54,13 +51,10 @@ def show(path: str) -> Response:
     statements = read_statements(site, iri)
     if statements is None:
         return not_found(f"nothing is known about {iri}")
-    try:
-        offer = choose(ENTITY_OFFERS)
-    except NotAcceptable as error:
-        return not_acceptable(error)
-    if offer.media_type == HTML:
+    offer = choose(ENTITY_OFFERS)
+    if offer.format is None:
         return html_response(render_page(site, iri, statements))
-    return rdf_response(entity_rdf(site, iri, media_type=offer.media_type), media_type=offer.media_type)
+    return rdf_response(entity_rdf(site, iri, fmt=offer.format), media_type=offer.media_type)
 
 
 def read_statements(site: Site, iri: str) -> Statements | None:
@@ -76,22 +70,16 @@ def render_page(site: Site, iri: str, statements: Statements) -> str:
     """The page for the entity's type; a NIST tag (a SKOS concept records name, counted in the site cache
     like a facet value) gets a facet value's page; anything else the generic page."""
     types = set(statements.iris(str(RDF.type)))
-    fallback = facet.render if iri in site.facet_counts else generic.render
+    fallback = facet.render if iri in site.figures.facet_counts else generic.render
     renderer = next((render for type_iri, render in RENDERERS_BY_TYPE if type_iri in types), fallback)
     return renderer(site, iri, statements)
 
 
-def entity_rdf(site: Site, iri: str, *, media_type: str) -> bytes:
-    if media_type == JSON_LD:
-        return entity_jsonld(site, iri)
-    return serialize_triples(entity_triples(site.reader, iri), media_type=media_type, base=site.settings.base)
-
-
-def entity_jsonld(site: Site, iri: str) -> bytes:
-    """The entity as JSON-LD: a mitigation framed as one nested object (mitigraph.jsonld), others compact."""
-    if is_mitigation(site, iri):
+def entity_rdf(site: Site, iri: str, *, fmt: Format) -> bytes:
+    """The entity's RDF in `fmt`; in JSON-LD a mitigation is one framed object (mitigraph.jsonld)."""
+    if fmt.name == "jsonld" and is_mitigation(site, iri):
         return jsonld_dumps(framed_mitigation(site.reader.store, URIRef(iri)))
-    return compact_jsonld(entity_triples(site.reader, iri), base=site.settings.base)
+    return serialize_triples(entity_triples(site.reader, iri), fmt, base=site.settings.base)
 
 
 def is_mitigation(site: Site, iri: str) -> bool:

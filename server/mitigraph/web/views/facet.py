@@ -7,8 +7,8 @@ from flask import render_template
 from rdflib.namespace import SKOS
 
 from mitigraph.namespaces import MG
+from mitigraph.web.loaded_site import Site
 from mitigraph.web.page_queries import Statements, facet_members, subjects_linking
-from mitigraph.web.pages import Site
 from mitigraph.web.views.paging import paging
 
 NIST_KINDS = (
@@ -18,7 +18,7 @@ NIST_KINDS = (
 
 
 def render(site: Site, iri: str, statements: Statements) -> str:
-    listing = paging(site.facet_counts.get(iri, 0))
+    listing = paging(site.figures.facet_counts.get(iri, 0))
     listed = site.linker.links(facet_members(site.reader, iri, offset=listing.offset))
     schemes = site.linker.links(statements.iris(str(SKOS.inScheme)))
     return render_template(

@@ -8,8 +8,8 @@ from flask import render_template
 from pyoxigraph import Literal, NamedNode
 from rdflib.namespace import DCTERMS, SKOS
 
+from mitigraph.web.loaded_site import Site
 from mitigraph.web.page_queries import Link, Statements, incoming_statements
-from mitigraph.web.pages import Site
 
 Value = Link | str
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from mitigraph.web.loaded_site import current_site
 from mitigraph.web.page_queries import categories_of
-from mitigraph.web.pages import current_site
 from mitigraph.web.views.kinds import category_link
 from mitigraph.web.views.paging import paging
 
@@ -26,12 +26,12 @@ LISTINGS = {
 @blueprint.get("/")
 def index() -> str:
     site = current_site()
-    tree = [(category_link(site, node), node, depth) for node, depth in site.taxonomy.walk()]
+    tree = [(category_link(site, node), node, depth) for node, depth in site.figures.taxonomy.walk()]
     return render_template(
         "home.html",
-        counts=site.counts,
+        counts=site.figures.counts,
         tree=tree,
-        downloads=sorted(site.downloads),
+        downloads=sorted(site.figures.downloads),
         notice=site.documents.notice,
     )
 
@@ -49,14 +49,14 @@ def sources() -> str:
 def listing_page(name: str) -> str:
     site = current_site()
     kind, title, singular, plural = LISTINGS[name]
-    listing = paging(site.search_index.kind_count(kind))
-    entries = site.search_index.listing(kind, offset=listing.offset, limit=listing.size)
+    listing = paging(site.figures.search_index.kind_count(kind))
+    entries = site.figures.search_index.listing(kind, offset=listing.offset, limit=listing.size)
     links = site.linker.links(entry.iri for entry in entries)
     categories = {
-        entry.iri: category_link(site, site.taxonomy.nodes[category])
+        entry.iri: category_link(site, site.figures.taxonomy.nodes[category])
         for entry in entries
         for category in categories_of(site.reader, entry.iri)[:1]
-        if category in site.taxonomy.nodes
+        if category in site.figures.taxonomy.nodes
     }
     return render_template(
         "listing.html",

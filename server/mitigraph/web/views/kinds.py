@@ -6,9 +6,9 @@ import re
 
 from werkzeug.exceptions import BadRequest
 
+from mitigraph.site.taxonomy import CategoryNode
+from mitigraph.web.loaded_site import Site
 from mitigraph.web.page_queries import Link
-from mitigraph.web.pages import Site
-from mitigraph.web.site_figures import CategoryNode
 
 MAX_PAGES = 20
 """Listings page through their first MAX_PAGES x MAX_LISTED entities; the SPARQL endpoint has the rest.
@@ -22,8 +22,8 @@ _PAGE = re.compile(r"[0-9]{1,6}")
 def breadcrumb(site: Site, category: str) -> list[Link]:
     """The category's chain from the top of the taxonomy down to itself, each with its code."""
     chain = (
-        [*site.taxonomy.ancestors(category), site.taxonomy.nodes[category]]
-        if category in site.taxonomy.nodes
+        [*site.figures.taxonomy.ancestors(category), site.figures.taxonomy.nodes[category]]
+        if category in site.figures.taxonomy.nodes
         else []
     )
     if not chain:

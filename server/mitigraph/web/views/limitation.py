@@ -6,8 +6,8 @@ from flask import render_template
 from rdflib.namespace import DCTERMS
 
 from mitigraph.namespaces import MG
+from mitigraph.web.loaded_site import Site
 from mitigraph.web.page_queries import Link, Statements, justifications_to, subjects_linking, unique
-from mitigraph.web.pages import Site
 
 
 def render(site: Site, iri: str, statements: Statements) -> str:

@@ -6,16 +6,16 @@ from flask import render_template
 from rdflib.namespace import DCTERMS, PROV
 
 from mitigraph.namespaces import MG
+from mitigraph.site.labels import is_true
+from mitigraph.web.loaded_site import Site
 from mitigraph.web.page_queries import (
     Link,
     Statements,
-    is_true,
     justifications_from,
     label_rows,
     subjects_linking,
     unique,
 )
-from mitigraph.web.pages import Site
 from mitigraph.web.views.kinds import breadcrumb
 
 FACETS = (

@@ -7,13 +7,15 @@ from urllib.parse import urlencode
 from flask import Blueprint, render_template
 
 from mitigraph.examples import ExampleQuery
-from mitigraph.web.pages import current_site
+from mitigraph.formats import Kind, format_named, formats_for
+from mitigraph.web.loaded_site import current_site
 
 blueprint = Blueprint("queries", __name__)
 
-RESULT_FORMATS = {"select": (("JSON", "json"), ("CSV", "csv")), "ask": (("JSON", "json"),)}
-GRAPH_FORMATS = (("Turtle", "ttl"), ("JSON-LD", "jsonld"))
-"""Formats to link to per query form; CONSTRUCT and DESCRIBE give graphs."""
+RESULT_LINKS = {"select": ("json", "csv"), "ask": ("json",)}
+"""The `?format=` names of the results each query form links to, in formats a browser shows."""
+GRAPH_LINKS = ("ttl", "jsonld")
+"""CONSTRUCT and DESCRIBE give graphs."""
 
 
 @blueprint.get("/queries")
@@ -24,9 +26,13 @@ def queries() -> str:
 
 
 def result_links(example: ExampleQuery) -> list[tuple[str, str]]:
-    """(link text, URL) of the example's results straight from the endpoint, in formats a browser shows."""
-    formats = RESULT_FORMATS.get(example.form, GRAPH_FORMATS)
+    """(link text, URL) of the example's results straight from the endpoint (`/sparql?query=...&format=`)."""
+    kind: Kind = "results" if example.form in RESULT_LINKS else "graph"
+    answered = formats_for("sparql", kind=kind)
     return [
-        (f"Results as {name}", "/sparql?" + urlencode({"query": example.query, "format": token}))
-        for name, token in formats
+        (
+            format_named(name, among=answered).title,
+            "/sparql?" + urlencode({"query": example.query, "format": name}),
+        )
+        for name in RESULT_LINKS.get(example.form, GRAPH_LINKS)
     ]

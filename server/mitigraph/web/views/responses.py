@@ -10,28 +10,33 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 
-from flask import Response, render_template, request
+from flask import Response, abort, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from mitigraph.downloads import JSON_LD, N_TRIPLES, RDF_XML, TURTLE
+from mitigraph.formats import formats_for
 from mitigraph.web.negotiation import NotAcceptable, Offer, error_media_type, negotiate
 
 HTML = "text/html"
 TEXT = "text/plain"
 
 HTML_OFFER = Offer(HTML, token="html", aliases=("application/xhtml+xml",))
-RDF_OFFERS: tuple[Offer, ...] = (
-    Offer(TURTLE, token="ttl", aliases=("application/x-turtle",)),
-    Offer(JSON_LD, token="jsonld"),
-    Offer(N_TRIPLES, token="nt"),
-    Offer(RDF_XML, token="rdf"),
+RDF_OFFERS: tuple[Offer, ...] = tuple(
+    Offer(fmt.media_type, token=fmt.extension, other_tokens=fmt.names, format=fmt)
+    for fmt in formats_for("page", kind="graph")
 )
-"""The RDF serialisations, with the `?format=` names users type."""
+"""The RDF formats a page offers (mitigraph.formats), each under its own media type only: a client asking for
+plain JSON, XML or text is told what there is rather than sent RDF it did not ask for. `?format=` takes the
+file extension users type (`ttl`) and every name of the format."""
 
 
 def choose(offers: Sequence[Offer]) -> Offer:
-    """The offer for this request: `?format=` over Accept; raises NotAcceptable."""
-    return negotiate(offers, accept=request.headers.get("Accept"), format_param=request.args.get("format"))
+    """The offer for this request: `?format=` over Accept; when none fits, the request ends here with a 406
+    naming what is offered (`not_acceptable`)."""
+    accept, format_param = request.headers.get("Accept"), request.args.get("format")
+    try:
+        return negotiate(offers, accept=accept, format_param=format_param)
+    except NotAcceptable as error:
+        abort(not_acceptable(error))
 
 
 def not_acceptable(error: NotAcceptable) -> Response:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 
+from mitigraph.web.loaded_site import current_site
 from mitigraph.web.page_queries import MAX_LISTED
-from mitigraph.web.pages import current_site
 from mitigraph.web.views.kinds import MAX_PAGES
 from mitigraph.web.views.paging import paging, requested_page
 
@@ -30,7 +30,7 @@ def search() -> Response:
         return Response(render_template("search.html", q="", problem="", searched=False))
     offset = (requested_page() - 1) * MAX_LISTED
     count_limit = MAX_PAGES * MAX_LISTED
-    results = site.search_index.search(text, offset=offset, limit=MAX_LISTED, count_limit=count_limit)
+    results = site.figures.search_index.search(text, offset=offset, limit=MAX_LISTED, count_limit=count_limit)
     listing = paging(results.total, total_is_exact=results.total_is_exact)
     links = site.linker.links(hit.iri for hit in results.hits)
     return Response(

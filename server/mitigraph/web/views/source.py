@@ -8,8 +8,9 @@ from flask import render_template
 from rdflib.namespace import DCTERMS
 
 from mitigraph.namespaces import MG
-from mitigraph.web.page_queries import MAX_SOURCE_ITEMS, Link, Statements, authors, code_key, source_items
-from mitigraph.web.pages import Site
+from mitigraph.site.labels import code_key
+from mitigraph.web.loaded_site import Site
+from mitigraph.web.page_queries import MAX_SOURCE_ITEMS, Link, Statements, authors, source_items
 from mitigraph.web.views.kinds import breadcrumb
 
 

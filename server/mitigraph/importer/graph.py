@@ -1,8 +1,11 @@
 """Turn one read page, with what the batch learnt, into RDF: the page graph and its derived labels.
 
 The page graph holds what the page states, with IRIs resolved across the batch (so an item listed on many
-pages is one node). Derived labels are kept apart because no page states them: `--merge` puts them in the
-curated labels file, where curators rewrite them, and never in the generated page files.
+pages is one node), and the nodes of the concepts it points to: categories (bare, see `taxonomy`), facet
+values (the reference's, or new ones the page defines) and NIST risks and actor tasks (labelled as the page
+writes them). Derived labels are kept apart because no page states them: `--merge` puts them in the curated
+labels file, where curators rewrite them, and never in the generated page files. They are mechanical on
+purpose: the same text always gives the same label, and the record keeps `mg:labelIsDerived true`.
 """
 
 from __future__ import annotations
@@ -12,15 +15,12 @@ from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS, XSD
+from rdflib.term import Node
 
-from mitigraph.importer.derived_labels import derive_label
-from mitigraph.importer.errors import WarningKind, WarningLog
 from mitigraph.importer.merging import PageJoin, Placeholder
-from mitigraph.importer.reading import navigator_id
-from mitigraph.importer.records import Author, ListedItem, ParsedPage, SourceBlock
-from mitigraph.importer.reference import ReferenceTerms
-from mitigraph.importer.shared_nodes import add_category_chain, add_facet_value, add_nist_concept
-from mitigraph.importer.taxonomy_facts import LearntTaxonomy
+from mitigraph.importer.records import FacetChoice, ListedItem, ParsedPage, SourceBlock
+from mitigraph.importer.taxonomy import LearntTaxonomy, ReferenceTerms, add_category_chain
+from mitigraph.importer.text import WarningKind, WarningLog, navigator_id, normalised
 from mitigraph.iris import (
     ACTOR,
     LIFECYCLE_STAGE,
@@ -37,6 +37,23 @@ FACET_PROPERTIES = {
     ACTOR: MG.actor,
     RISK_MANAGEMENT_FUNCTION: MG.riskManagementFunction,
 }
+FACET_CLASSES = {
+    LIFECYCLE_STAGE: MG.LifecycleStage,
+    ACTOR: MG.Actor,
+    RISK_MANAGEMENT_FUNCTION: MG.RiskManagementFunction,
+}
+FACET_PREDICATES = (RDF.type, SKOS.prefLabel, SKOS.inScheme, SKOS.topConceptOf)
+NIST_SCHEMES = {
+    NIST_GENAI_RISKS: ("NIST AI 600-1 generative AI risks", "https://doi.org/10.6028/NIST.AI.600-1"),
+    NIST_ACTOR_TASKS: ("NIST AI RMF AI actor tasks", "https://doi.org/10.6028/NIST.AI.100-1"),
+}
+MAX_LABEL_WORDS = 8
+MIN_CLAUSE_WORDS = 4
+"""A shorter clause (`Stage: Detection; ...`) is a field name or value, not what the text is about."""
+CLAUSE_END = re.compile(r"(?<=[.!?:;])\s")
+TRAILING_WORDS = frozenset(
+    {"a", "an", "and", "as", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +92,22 @@ def build_page_graphs(
     return PageGraphs(graph=builder.graph, derived_labels=builder.derived)
 
 
+def derive_label(text: str) -> str:
+    """The first clause of at least a few words, cut to a few words (with '…' when cut)."""
+    clauses = [clause.rstrip(".!?:;, ") for clause in CLAUSE_END.split(text.strip())]
+    first = next((clause for clause in clauses if len(clause.split()) >= MIN_CLAUSE_WORDS), clauses[0])
+    words = first.split()
+    if len(words) <= MAX_LABEL_WORDS:
+        return first
+    kept = words[:MAX_LABEL_WORDS]
+    while len(kept) > 1 and kept[-1].lower().strip(",") in TRAILING_WORDS:
+        kept.pop()
+    return " ".join(kept).rstrip(",;:") + "…"
+
+
 class _Builder:
+    """One page's graph and its derived labels, built step by step by `build_page_graphs`."""
+
     def __init__(
         self,
         parsed: ParsedPage,
@@ -93,7 +125,7 @@ class _Builder:
         self.record = join.record
         self.page = page_iri(parsed.page_id, terms=terms, url=url)
 
-    def add(self, subject: URIRef, predicate: URIRef, value: URIRef | Literal) -> None:
+    def add(self, subject: URIRef, predicate: URIRef, value: Node) -> None:
         self.graph.add((subject, predicate, value))
 
     def add_page_node(self) -> None:
@@ -136,7 +168,7 @@ class _Builder:
         if block.abstract:
             self.add(source, DCTERMS.abstract, Literal(PARAGRAPH_BREAK.join(block.abstract)))
             self._check_abstract(source, block)
-        agents = [self._add_agent(author.written) for author in block.authors]
+        agents = [self._add_agent(author) for author in block.authors]
         if agents:
             cells = [self.minter.author_list_cell(source, n) for n in range(1, len(agents) + 1)]
             for cell, agent, rest in zip(cells, agents, [*cells[1:], RDF.nil], strict=True):
@@ -163,14 +195,16 @@ class _Builder:
             self.log.warn(WarningKind.ABSTRACT_DOUBT, block.abstract_line, doubt)
 
     def _add_agent(self, written: str) -> URIRef:
-        author = Author(written)
+        """An author as the page writes it: `Family, Given` is a person, anything else an organisation."""
         agent = self.minter.agent(written)
-        self.add(agent, RDF.type, FOAF.Person if author.is_person else FOAF.Organization)
-        self.add(agent, FOAF.name, Literal(author.display_name))
-        if author.is_person:
-            self.add(agent, FOAF.familyName, Literal(author.family_name))
-            if author.given_name:
-                self.add(agent, FOAF.givenName, Literal(author.given_name))
+        person = "," in written
+        family, _, given = (part.strip() for part in written.partition(","))
+        self.add(agent, RDF.type, FOAF.Person if person else FOAF.Organization)
+        self.add(agent, FOAF.name, Literal(f"{given} {family}".strip() if person else written))
+        if person:
+            self.add(agent, FOAF.familyName, Literal(family))
+            if given:
+                self.add(agent, FOAF.givenName, Literal(given))
         return agent
 
     def add_record(self, category: URIRef) -> None:
@@ -181,7 +215,7 @@ class _Builder:
         definition = self.taxonomy.categories[category].definition_text
         if definition:
             self.add(category, SKOS.definition, Literal(definition))
-        text = self.parsed.record_text
+        text = PARAGRAPH_BREAK.join(line.text for line in head.record_text)
         if text:
             self.add(record, DCTERMS.description, Literal(text))
         elif not self.parsed.incomplete:
@@ -202,24 +236,71 @@ class _Builder:
         if record_id is not None:
             self.add(record, MG.navigatorId, Literal(record_id))
         for choice in self.parsed.facets:
-            value = add_facet_value(self.graph, choice, terms=self.terms, log=self.log)
-            self.add(record, FACET_PROPERTIES[choice.facet], value)
+            self.add(record, FACET_PROPERTIES[choice.facet], self._add_facet_value(choice))
         if head.nist is not None:
             for risk in head.nist.risks:
-                self.add(
-                    record,
-                    MG.nistGenAIRisk,
-                    add_nist_concept(self.graph, NIST_GENAI_RISKS, risk, terms=self.terms),
-                )
+                self.add(record, MG.nistGenAIRisk, self._add_nist_concept(NIST_GENAI_RISKS, risk))
             for task in head.nist.actor_tasks:
-                self.add(
-                    record,
-                    MG.nistActorTask,
-                    add_nist_concept(self.graph, NIST_ACTOR_TASKS, task, terms=self.terms),
-                )
+                self.add(record, MG.nistActorTask, self._add_nist_concept(NIST_ACTOR_TASKS, task))
         if not self.join.record_titled:
             fallback = f"Record {self.parsed.page_id} (its saved page shows no text)"
             self._add_derived_label(record, text or (head.reasoning.text if head.reasoning else fallback))
+
+    def _add_facet_value(self, choice: FacetChoice) -> URIRef:
+        """The facet value the page names: the reference's (its definition kept) or a new one."""
+        known = self.terms.facet_value(choice.facet, choice.name)
+        if known is None:
+            return self._add_new_facet_value(choice)
+        for predicate in FACET_PREDICATES:
+            for value in self.terms.graph.objects(known.iri, predicate):
+                self.add(known.iri, predicate, value)
+        shown = choice.definition
+        if known.definition is None or shown is None or normalised(known.definition) == normalised(shown):
+            definition = known.definition or shown
+            if definition:
+                self.add(known.iri, SKOS.definition, Literal(definition))
+        else:
+            self.log.warn(
+                WarningKind.FACET_VALUE,
+                choice.line,
+                f"the page defines {choice.facet} {known.name!r} as {shown!r}, the reference as "
+                f"{known.definition!r}; the reference's definition is kept",
+            )
+        return known.iri
+
+    def _add_new_facet_value(self, choice: FacetChoice) -> URIRef:
+        iri = self.minter.facet_value(choice.facet, choice.name)
+        scheme = self.minter.facet_scheme(choice.facet)
+        self.log.warn(
+            WarningKind.FACET_VALUE,
+            choice.line,
+            f"new {choice.facet} value {choice.name!r}: created with the definition the page shows",
+        )
+        self.add(iri, RDF.type, FACET_CLASSES[choice.facet])
+        self.add(iri, RDF.type, SKOS.Concept)
+        self.add(iri, SKOS.prefLabel, Literal(choice.name))
+        if choice.definition:
+            self.add(iri, SKOS.definition, Literal(choice.definition))
+        self.add(iri, SKOS.inScheme, scheme)
+        self.add(iri, SKOS.topConceptOf, scheme)
+        return iri
+
+    def _add_nist_concept(self, scheme_name: str, name: str) -> URIRef:
+        """A NIST risk or actor task as a SKOS concept labelled as the page writes it, in its scheme."""
+        minter = self.minter
+        iri = (
+            minter.nist_genai_risk(name) if scheme_name == NIST_GENAI_RISKS else minter.nist_actor_task(name)
+        )
+        scheme = minter.nist_scheme(scheme_name)
+        label, document = NIST_SCHEMES[scheme_name]
+        self.add(scheme, RDF.type, SKOS.ConceptScheme)
+        self.add(scheme, SKOS.prefLabel, Literal(label))
+        self.add(scheme, DCTERMS.source, URIRef(document))
+        self.add(iri, RDF.type, SKOS.Concept)
+        self.add(iri, SKOS.prefLabel, Literal(name))
+        self.add(iri, SKOS.inScheme, scheme)
+        self.add(iri, SKOS.topConceptOf, scheme)
+        return iri
 
     def _add_derived_label(self, record: URIRef, text: str) -> None:
         self.derived.add((record, RDFS.label, Literal(derive_label(text))))

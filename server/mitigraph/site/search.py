@@ -1,4 +1,4 @@
-"""The search index and the catalogue's alphabetical listings, built once into the site cache.
+"""The search index and the catalogue's alphabetical listings, built once into the site.
 
 Every entity under the base with a label or a text (and every mitigation and source, labelled or not) is one
 entry. A search is `str.find` over one case-folded string per field, at C speed: about 30 MB of text at
@@ -14,16 +14,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
 
-from pyoxigraph import Literal
+from pyoxigraph import DefaultGraph, Literal, NamedNode
+from rdflib.namespace import RDF
 
+from mitigraph.namespaces import MG
+from mitigraph.site.labels import LABEL_PREDICATES, TEXT_PREDICATES, best_literal, readable_tail
 from mitigraph.store import GraphReader
-from mitigraph.web.page_queries import (
-    LABEL_PREDICATES,
-    TEXT_PREDICATES,
-    best_literal,
-    iri_list,
-    readable_tail,
-)
+
+RDF_TYPE = NamedNode(str(RDF.type))
 
 
 @dataclass(frozen=True)
@@ -125,39 +123,44 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-SEARCHABLE = """
-SELECT ?x ?p ?v ?base WHERE {
-  VALUES ?p { %s }
-  ?x ?p ?v .
-  FILTER(isIRI(?x) && STRSTARTS(STR(?x), ?base))
-}
-"""
-LISTED = """
-SELECT DISTINCT ?x ?base WHERE {
-  VALUES ?class { mg:Mitigation mg:Source }
-  ?x a ?class .
-  FILTER(isIRI(?x) && STRSTARTS(STR(?x), ?base))
-}
-"""
-"""Every mitigation and source is listed, even one the graph gives no label or text.
-
-(`?base` is projected: Oxigraph substitutes only projected variables.)
-"""
+LISTED_CLASSES = (str(MG.Mitigation), str(MG.Source))
+"""Every mitigation and source is listed, even one the graph gives no label or text."""
 
 
 def read_search_index(reader: GraphReader, *, base: str) -> SearchIndex:
-    """Labels and texts of every entity under the base."""
-    query = SEARCHABLE % iri_list((*LABEL_PREDICATES, *TEXT_PREDICATES))
-    values: dict[str, dict[str, list[Literal]]] = defaultdict(lambda: defaultdict(list))
-    for row in reader.select(query, base=Literal(base)):
-        if isinstance(row["v"], Literal):
-            values[row["x"].value][row["p"].value].append(row["v"])
-    listed = {row["x"].value for row in reader.select(LISTED, base=Literal(base))}
-    entries = []
-    for iri in sorted(values.keys() | listed):
-        by_predicate = values.get(iri, {})
-        label = next((best_literal(by_predicate[p]) for p in LABEL_PREDICATES if by_predicate.get(p)), "")
-        text = next((best_literal(by_predicate[p]) for p in TEXT_PREDICATES if by_predicate.get(p)), "")
-        kind = iri[len(base) :].split("/", 1)[0].replace("-", " ")
-        entries.append(SearchEntry(iri=iri, label=label or readable_tail(iri), kind=kind, text=text))
+    """Labels and texts of every entity under the base (index lookups by predicate, no query to plan)."""
+    labels = _best_values(reader, LABEL_PREDICATES, base=base)
+    texts = _best_values(reader, TEXT_PREDICATES, base=base)
+    listed = {
+        quad.subject.value
+        for cls in LISTED_CLASSES
+        for quad in reader.store.quads_for_pattern(None, RDF_TYPE, NamedNode(cls), DefaultGraph())
+        if isinstance(quad.subject, NamedNode) and quad.subject.value.startswith(base)
+    }
+    entries = [
+        SearchEntry(
+            iri=iri,
+            label=labels.get(iri) or readable_tail(iri),
+            kind=iri[len(base) :].split("/", 1)[0].replace("-", " "),
+            text=texts.get(iri, ""),
+        )
+        for iri in sorted(labels.keys() | texts.keys() | listed)
+    ]
     return SearchIndex(entries)
+
+
+def _best_values(reader: GraphReader, predicates: Sequence[str], *, base: str) -> dict[str, str]:
+    """IRI under the base -> its best literal (best_literal) of the first of `predicates` it has one of."""
+    found: dict[str, str] = {}
+    for predicate in predicates:
+        literals: dict[str, list[Literal]] = defaultdict(list)
+        for quad in reader.store.quads_for_pattern(None, NamedNode(predicate), None, DefaultGraph()):
+            subject, value = quad.subject, quad.object
+            if not (isinstance(subject, NamedNode) and isinstance(value, Literal)):
+                continue
+            if subject.value.startswith(base):
+                literals[subject.value].append(value)
+        for iri, values in literals.items():
+            if iri not in found:
+                found[iri] = best_literal(values)
+    return found

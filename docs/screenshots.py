@@ -1,0 +1,95 @@
+"""`make screenshots`: pictures of the site for the README, taken from the real server.
+
+Starts `mitigraph serve` over the project's graph on a free loopback port, opens each page in Debian's
+headless chromium (driven by selenium, as the browser tests drive it) at a desktop width, and saves one
+PNG per page under docs/images/. Run it after a change to the pages, and commit the images it writes.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
+from tests.conftest import BROWSER_WAIT_SECONDS, CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS
+from tests.support.paths import REPO_ROOT
+from tests.support.servers import running_server
+
+IMAGES = REPO_ROOT / "docs" / "images"
+WINDOW = (1280, 860)
+"""Width and height of the browser window, in CSS pixels (one device pixel each)."""
+
+
+@dataclass(frozen=True)
+class Shot:
+    """A page to picture: its path on the server, the PNG's name, and an element that shows it is ready."""
+
+    path: str
+    image: str
+    ready: str = "main"
+    """A CSS selector present once the page is drawn (the editor draws its table with JavaScript)."""
+
+
+SHOTS = (
+    Shot("/", "home.png"),
+    Shot("/mitigations?category=1.1&actor=developer", "mitigations-filtered.png"),
+    Shot("/id/mitigation/000_43cf88efc51df488", "mitigation.png"),
+    Shot("/sparql", "editor.png", ready=".yasr"),
+)
+
+
+@contextmanager
+def headless_chromium(profile: Path) -> Iterator[webdriver.Chrome]:
+    """Debian's chromium with the browser tests' flags, a fresh profile and the window size above."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (*CHROMIUM_FLAGS, f"--window-size={WINDOW[0]},{WINDOW[1]}", "--force-device-scale-factor=1"):
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={profile}")
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(BROWSER_WAIT_SECONDS)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def take(driver: webdriver.Chrome, base_url: str, shot: Shot, directory: Path) -> Path:
+    """Open the page, wait until it is drawn, save its PNG; the path written."""
+    driver.get(base_url + shot.path)
+    WebDriverWait(driver, BROWSER_WAIT_SECONDS).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, shot.ready))
+    )
+    target = directory / shot.image
+    if not driver.save_screenshot(str(target)):
+        raise RuntimeError(f"chromium did not picture {shot.path}")
+    return target
+
+
+def main() -> int:
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        print(
+            f"error: screenshots need {CHROMIUM} and {CHROMEDRIVER}: run `make system-deps`", file=sys.stderr
+        )
+        return 2
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="mitigraph-screenshots-") as scratch:
+        logs, profile = Path(scratch, "logs"), Path(scratch, "profile")
+        logs.mkdir()
+        with running_server(log_dir=logs) as server, headless_chromium(profile) as driver:
+            for shot in SHOTS:
+                written = take(driver, server.url, shot, IMAGES)
+                print(f"{written.relative_to(REPO_ROOT)}  <- {shot.path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
