@@ -7,6 +7,8 @@ processes start from this entry point too, and must not pay for importing every 
 from __future__ import annotations
 
 import importlib
+import logging
+import logging
 
 import click
 
@@ -35,11 +37,29 @@ class LazyCommands(click.Group):
         module_name = COMMAND_MODULES.get(cmd_name)
         if module_name is None:
             return None
+        quiet_library_logging()  # before the command's libraries are imported: click resolves it first
         command: click.Command = importlib.import_module(f"mitigraph.commands.{module_name}").command
         return command
+
+
+LIBRARY_LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
 
 @click.group(cls=LazyCommands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mitigraph")
 def main() -> None:
     """Mitigraph: a linked, validated knowledge graph of AI-risk mitigations."""
+    # Commands print what they have to say; the libraries' log lines are for warnings and errors. The
+    # root logger gets its handler now, so a library that calls logging.basicConfig at DEBUG when it is
+    # imported (pylode does) changes nothing. `serve --verbose` shows their INFO lines.
+    logging.basicConfig(level=logging.WARNING, format=LIBRARY_LOG_FORMAT)
+
+
+LIBRARY_LOG_LEVEL = logging.WARNING
+"""What libraries may print on a command's stderr: warnings and errors, not their INFO/DEBUG chatter."""
+
+
+def quiet_library_logging() -> None:
+    """Give the root logger a handler at WARNING before any library is imported, so a library that calls
+    `logging.basicConfig(level=DEBUG)` on import (pyLODE does) finds it configured and changes nothing."""
+    logging.basicConfig(level=LIBRARY_LOG_LEVEL, format="%(levelname)s: %(name)s: %(message)s")

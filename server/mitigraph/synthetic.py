@@ -8,20 +8,33 @@ random generator, so one seed always gives the same file.
 
 from __future__ import annotations
 
-import os
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
-from mitigraph.assets import data_dir
+from mitigraph.files import write_atomically
 from mitigraph.iris import ACTOR, LIFECYCLE_STAGE, RISK_MANAGEMENT_FUNCTION, Minter
-from mitigraph.loader import load_files
-from mitigraph.namespaces import BIBO, DEFAULT_BASE, MG, PREFIXES
+from mitigraph.namespaces import BIBO, DEFAULT_BASE, MG, prefixes
+from mitigraph.synthetic_material import (
+    ADJECTIVES,
+    FAMILY_NAMES,
+    GIVEN_NAMES,
+    LIMITATION_FAMILIES,
+    LIMITATIONS,
+    NOUNS,
+    ORGANISATIONS,
+    TOPICS,
+    VERBS,
+    GenerationError,
+    ReferenceTerms,
+    load_reference_terms,
+)
 
 FORMATS_BY_SUFFIX = {".nt": RdfFormat.N_TRIPLES, ".ttl": RdfFormat.TURTLE}
 """The file extensions `generate` writes, and the format each one means."""
@@ -46,74 +59,12 @@ ADDRESSES_EVERY = 25
 """Roughly one mitigation in this many carries a curated, justified mg:addressesLimitation link."""
 SYNTHETIC_PAGE_PREFIX = "syn"
 
-_VERBS = ("Develop", "Establish", "Require", "Audit", "Monitor", "Restrict", "Evaluate", "Document", "Train")
-_ADJECTIVES = (
-    "adversarial",
-    "scalable",
-    "independent",
-    "staged",
-    "robust",
-    "transparent",
-    "secure",
-    "formal",
-)
-_NOUNS = (
-    "data filtering",
-    "red teaming",
-    "access controls",
-    "incident reporting",
-    "capability evaluations",
-    "safety cases",
-    "output classifiers",
-    "unlearning",
-    "interpretability tools",
-    "deployment reviews",
-    "watermarking",
-    "third-party audits",
-)
-_TOPICS = ("frontier models", "open-weight models", "agents", "biosecurity", "cyber offence", "elections")
-_FAMILY_NAMES = ("Okafor", "Lindqvist", "Tanaka", "Moreau", "García", "Novak", "O'Brien", "Singh", "Haddad")
-_GIVEN_NAMES = ("Ada", "Joe", "Mei", "Ravi", "Lena", "Tomás", "Amara", "Jonah", "Sofia", "Kwame")
-_ORGANISATIONS = ("Frontier Model Forum", "Standards Council", "AI Safety Institute", "Open Research Lab")
-_LIMITATION_FAMILIES = ("Robustness challenges", "Evaluation gaps", "Governance gaps", "Scalability limits")
-_LIMITATIONS = ("Jailbreaks", "Benchmark saturation", "Regulatory capture", "Distribution shift", "Cost")
-
-
-class GenerationError(ValueError):
-    """`generate` was asked for something it cannot write; the message says what to change."""
-
-
-@dataclass(frozen=True)
-class ReferenceTerms:
-    """The real categories and facet values that synthetic mitigations are classified with."""
-
-    categories: tuple[URIRef, ...]
-    facet_values: dict[str, tuple[URIRef, ...]]
-
 
 @dataclass(frozen=True)
 class GenerationResult:
     path: Path
     mitigations: int
     triples: int
-
-
-def load_reference_terms(*, minter: Minter) -> ReferenceTerms:
-    """Categories (leaves first choice: any category with a code) and facet values, from `data/`."""
-    graph = load_files([data_dir() / "taxonomy.ttl", data_dir() / "facets.ttl"], base=minter.base).graph
-    categories = tuple(sorted(s for s in graph.subjects(RDF.type, MG.Category) if isinstance(s, URIRef)))
-    facet_values = {
-        facet: tuple(
-            sorted(
-                s for s in graph.subjects(SKOS.inScheme, minter.facet_scheme(facet)) if isinstance(s, URIRef)
-            )
-        )
-        for facet in (LIFECYCLE_STAGE, ACTOR, RISK_MANAGEMENT_FUNCTION)
-    }
-    empty = [name for name, values in (("categories", categories), *facet_values.items()) if not values]
-    if empty:
-        raise GenerationError(f"data/taxonomy.ttl or data/facets.ttl holds no {', '.join(empty)}")
-    return ReferenceTerms(categories=categories, facet_values=facet_values)
 
 
 def rdf_format_for(path: Path) -> RdfFormat:
@@ -177,14 +128,14 @@ class _SyntheticGraph:
 
     def _limitation_pool(self, mitigations: int) -> list[_Limitation]:
         """Families first (one per LIMITATIONS_PER_FAMILY mitigations), then specific limitations."""
-        family_count = min(len(_LIMITATION_FAMILIES), mitigations // MITIGATIONS_PER_FAMILY)
+        family_count = min(len(LIMITATION_FAMILIES), mitigations // MITIGATIONS_PER_FAMILY)
         families = [
             _Limitation(self._minter.limitation(name), name, None)
-            for name in _LIMITATION_FAMILIES[:family_count]
+            for name in LIMITATION_FAMILIES[:family_count]
         ]
         specific = []
         for number in range(1, max(1, mitigations // MITIGATIONS_PER_LIMITATION) + 1):
-            name = f"{_LIMITATIONS[number % len(_LIMITATIONS)]} {number}"
+            name = f"{LIMITATIONS[number % len(LIMITATIONS)]} {number}"
             family = families[number % len(families)].iri if families else None
             specific.append(_Limitation(self._minter.limitation(name), name, family))
         return families + specific
@@ -207,7 +158,7 @@ class _SyntheticGraph:
     # ------------------------------------------------------------------ sources and pages
 
     def _source_block(self, block: int, size: int) -> Iterator[Triple]:
-        adjective, topic = self._random.choice(_ADJECTIVES), self._random.choice(_TOPICS)
+        adjective, topic = self._random.choice(ADJECTIVES), self._random.choice(TOPICS)
         title = f"{adjective.capitalize()} approaches to {topic} {block}"
         source = self._minter.source(title)
         page_id = f"{SYNTHETIC_PAGE_PREFIX}{block:07d}"
@@ -243,13 +194,13 @@ class _SyntheticGraph:
     def _author(self) -> tuple[NamedNode, list[Triple]]:
         """A person (family and given name, as pages write them) or, now and then, an organisation."""
         if self._random.random() < ORGANISATION_SHARE:
-            name = self._random.choice(_ORGANISATIONS)
+            name = self._random.choice(ORGANISATIONS)
             agent = _node(self._minter.agent(name))
             return agent, [
                 Triple(agent, _node(RDF.type), _node(FOAF.Organization)),
                 Triple(agent, _node(FOAF.name), _text(name)),
             ]
-        family, given = self._random.choice(_FAMILY_NAMES), self._random.choice(_GIVEN_NAMES)
+        family, given = self._random.choice(FAMILY_NAMES), self._random.choice(GIVEN_NAMES)
         agent = _node(self._minter.agent(f"{family}, {given}"))
         return agent, [
             Triple(agent, _node(RDF.type), _node(FOAF.Person)),
@@ -272,12 +223,12 @@ class _SyntheticGraph:
     # ------------------------------------------------------------------ mitigations
 
     def _title(self) -> str:
-        words = (self._random.choice(_VERBS), self._random.choice(_ADJECTIVES), self._random.choice(_NOUNS))
+        words = (self._random.choice(VERBS), self._random.choice(ADJECTIVES), self._random.choice(NOUNS))
         return f"{' '.join(words)} {self.written}"
 
     def _sentence(self, opening: str) -> str:
-        noun, topic = self._random.choice(_NOUNS), self._random.choice(_TOPICS)
-        return f"{opening} {self._random.choice(_ADJECTIVES)} {noun} reduce risks from {topic}."
+        noun, topic = self._random.choice(NOUNS), self._random.choice(TOPICS)
+        return f"{opening} {self._random.choice(ADJECTIVES)} {noun} reduce risks from {topic}."
 
     def _mitigation_triples(
         self, iri: URIRef, title: str, *, source: URIRef, page: URIRef
@@ -351,15 +302,12 @@ def generate(
         mitigations=mitigations, seed=seed, minter=minter, reference=load_reference_terms(minter=minter)
     )
     counted = _TripleCounter(graph, on_progress)
-    prefixes = {**PREFIXES, "mgid": base} if rdf_format == RdfFormat.TURTLE else None
-    temporary = output.with_name(f".{output.name}.{os.getpid()}.part")
-    try:
-        with temporary.open("xb") as stream:  # created with the user's umask, like the final file
-            serialize(counted, stream, rdf_format, prefixes=prefixes)
-        os.replace(temporary, output)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    turtle_prefixes = prefixes(base) if rdf_format == RdfFormat.TURTLE else None
+
+    def write(stream: BinaryIO) -> None:
+        serialize(counted, stream, rdf_format, prefixes=turtle_prefixes)
+
+    write_atomically(output, write)
     return GenerationResult(path=output, mitigations=graph.written, triples=counted.count)
 
 

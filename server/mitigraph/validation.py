@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,14 @@ class ValidationReport:
     @property
     def warnings(self) -> tuple[ValidationResult, ...]:
         return tuple(result for result in self.results if result.severity == "Warning")
+
+    def with_files_renamed(self, names: Mapping[Path, Path]) -> ValidationReport:
+        """The same report, each file named as `names` says (a copy validated in place of the original)."""
+        renamed = (
+            replace(result, files=tuple(names.get(path, path) for path in result.files))
+            for result in self.results
+        )
+        return ValidationReport(conforms=self.conforms, results=tuple(renamed))
 
 
 def validate_graph(

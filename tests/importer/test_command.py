@@ -79,6 +79,8 @@ def test_a_result_that_breaks_the_shapes_exits_1_and_writes_nothing(tmp_path: Pa
     result = run_mitigraph("import", PAGE_FIXTURES / "source_without_year.txt", "--output", output)
     assert result.returncode == 1
     assert "Violation: mgid:source/data-hygiene-notes" in result.stderr
+    assert "source_without_year.txt" in result.stderr, "the report names the page, not a temporary copy"
+    assert ".nt" not in result.stderr
     assert "nothing written: the imported data does not conform to the shapes" in result.stderr
     assert "no 'Authors (year)' line" in result.stderr
     assert not output.exists()

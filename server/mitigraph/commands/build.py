@@ -61,9 +61,7 @@ def command(out_dir: Path, graph_files: tuple[Path, ...], store_dir: Path | None
     assert checked.report is not None, "build always validates"
     store = checked.loaded.store
     try:
-        written = write_build(store, out_dir, base=settings.base, stages=stages)
-        if store_dir is not None:
-            write_store(store, store_dir, base=settings.base, stages=stages)
+        written = write_build(store, out_dir, base=settings.base, stages=stages, store_dir=store_dir)
     except OSError as error:
         fail(f"cannot write to {store_dir or out_dir}: {error}")
     counts = count_dataset(store)
@@ -79,9 +77,12 @@ def command(out_dir: Path, graph_files: tuple[Path, ...], store_dir: Path | None
     click.echo(f"Stages: {stages.summary()}.")
 
 
-def write_build(store: Store, out_dir: Path, *, base: str, stages: Stages) -> list[str]:
+def write_build(
+    store: Store, out_dir: Path, *, base: str, stages: Stages, store_dir: Path | None = None
+) -> list[str]:
     """Every export of the store's graph, then its dataset description, into `out_dir` (the files replace
-    their namesakes only when all are written); the names of the files written, in order."""
+    their namesakes only when all are written), and the on-disk store with its site into `store_dir` when
+    given (its downloads copied from the exports just written); the names of the files written, in order."""
     with staging_files(out_dir) as staged:
         distributions = [
             write_one(fmt, store, staged, base=base, stages=stages) for fmt in formats_for("export")
@@ -89,6 +90,9 @@ def write_build(store: Store, out_dir: Path, *, base: str, stages: Stages) -> li
         with stages.stage("description"):
             description = describe_dataset(store, distributions=distributions, base=base)
             (staged / DESCRIPTION_FILE).write_bytes(description.serialize(format="turtle", encoding="utf-8"))
+        if store_dir is not None:
+            exported = {item.file_name: staged / item.file_name for item in distributions}
+            write_store(store, store_dir, base=base, stages=stages, exported=exported)
     return [*(item.file_name for item in distributions), DESCRIPTION_FILE]
 
 

@@ -105,13 +105,17 @@ def _report_warnings(result: ImportResult, *, all_warnings: bool) -> None:
 def _check_shapes(result: ImportResult, *, base: str, all_warnings: bool) -> None:
     """Refuse to write a result that, with the ontology and reference data, breaks the shapes."""
     with tempfile.TemporaryDirectory(prefix="mitigraph-import-") as scratch:
+        checked = write_for_checking(result, Path(scratch))
         try:
-            load_and_validate(base=base, files=write_for_checking(result, Path(scratch)), with_reference=True)
+            load_and_validate(base=base, files=list(checked), with_reference=True)
         except GraphLoadError as error:
             fail(error)
         except GraphInvalid as invalid:
             report = report_as_text(
-                invalid.report, loaded=invalid.loaded, base=base, all_warnings=all_warnings
+                invalid.report.with_files_renamed(checked),
+                loaded=invalid.loaded,
+                base=base,
+                all_warnings=all_warnings,
             )
             click.echo(report, err=True)
             fail("nothing written: the imported data does not conform to the shapes", code=ExitCode.INVALID)

@@ -72,19 +72,21 @@ def write_import(
     return tuple(written)
 
 
-def write_for_checking(result: ImportResult, directory: Path) -> list[Path]:
+def write_for_checking(result: ImportResult, directory: Path) -> dict[Path, Path]:
     """The whole result as N-Triples files in `directory` (one per page, its graph and derived labels, and
-    one for the learnt taxonomy), to validate before writing: a report then names the page."""
-    paths = []
+    one for the learnt taxonomy), to validate before writing; each file -> the page (or the learnt taxonomy
+    file) it stands for, so a report names the page, not the copy."""
+    checked: dict[Path, Path] = {}
     for page in result.pages:
         path = directory / f"{page.page_id}.nt"
-        while path in paths:  # two files of one name in different folders
+        while path in checked:  # two files of one name in different folders
             path = path.with_stem(f"{path.stem}+")
         path.write_text(_n_triples(page.graph) + _n_triples(page.derived_labels), encoding="utf-8")
-        paths.append(path)
-    paths.append(directory / "taxonomy-learnt.nt")
-    paths[-1].write_text(_n_triples(result.taxonomy), encoding="utf-8")
-    return paths
+        checked[path] = page.path
+    learnt = directory / "taxonomy-learnt.nt"
+    learnt.write_text(_n_triples(result.taxonomy), encoding="utf-8")
+    checked[learnt] = project_data_dir() / LEARNT_TAXONOMY_FILE
+    return checked
 
 
 def _n_triples(graph: Graph) -> str:
