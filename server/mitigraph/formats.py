@@ -30,9 +30,10 @@ from mitigraph.outputs import BinaryOutput
 from mitigraph.sssom import write_sssom
 
 Kind = Literal["graph", "results", "table", "mappings"]
-Route = Literal["export", "download", "page", "sparql"]
+Route = Literal["export", "download", "page", "sparql", "list"]
 """Where a format is offered: `mitigraph export` and `build` ("export"), the site's /download/ files
-("download"), RDF of a page such as /id/... ("page"), and the SPARQL endpoint's answers ("sparql")."""
+("download"), RDF of a page such as /id/... ("page"), the SPARQL endpoint's answers ("sparql"), and the
+filterable list of mitigations as a table (/mitigations, "list")."""
 
 FILE_STEM = "mitigraph"
 """Whole-graph files are `mitigraph.<extension>` (build outputs and downloads)."""

@@ -5,7 +5,8 @@ process (`query_process`) that is sandboxed (`sandbox`: no network, no writes, a
 store open read-only. When a query runs past its time the process is killed and replaced, and the caller
 gets QueryTimeout; when it runs past its memory the process aborts and the caller gets QueryOutOfMemory.
 Results are serialised inside the query process by Oxigraph's own writers and stopped past their byte
-limit.
+limit. `run_async` is `run` on an event loop: a free, ready process gets the job at once and the loop
+waits on the pipe, with no thread; otherwise (none free, one starting) the exchange runs in a thread.
 
 A process is checked before it is handed a query: one found dead (killed, crashed) is replaced first, and
 a new one is used only once it has said it is ready, so a kill never costs a user an error. Waiting for a
@@ -22,10 +23,10 @@ import signal
 import threading
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
-from multiprocessing.context import SpawnProcess
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from anyio import to_thread
 
 from mitigraph.query_jobs import (
     NoAcceptableFormat,
@@ -43,6 +44,7 @@ from mitigraph.query_jobs import (
     out_of_memory_message,
     result_or_raise,
 )
+from mitigraph.query_slots import Lease, Slot, count_running, readable, stop
 
 if TYPE_CHECKING:
     from mitigraph.settings import Settings
@@ -67,7 +69,8 @@ __all__ = [
 ]
 STARTUP_TIMEOUT = 60.0
 """Seconds a new query process may take to import, sandbox itself and open the store."""
-STOP_TIMEOUT = 5.0
+INLINE_SEND_CHARS = 16 * 1024
+"""A job whose query is at most this long is sent from the event loop: it fits the pipe's buffer at once."""
 
 
 @dataclass(frozen=True)
@@ -81,22 +84,6 @@ class PoolStats:
     """Queries being answered."""
     waiting: int
     """Queries waiting for a free query process."""
-
-
-@dataclass(eq=False)
-class _Slot:
-    """One query process and the pipe to it; compared by identity."""
-
-    process: SpawnProcess
-    connection: Connection
-    ready: bool = False
-
-
-@dataclass(eq=False)
-class _Lease:
-    """The slot a request holds; replacing a dead process swaps the slot in place."""
-
-    slot: _Slot
 
 
 class QueryPool:
@@ -129,8 +116,8 @@ class QueryPool:
             unsandboxed=unsandboxed,
         )
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Slot] = queue.Queue()
-        self._slots: set[_Slot] = set()
+        self._idle: queue.Queue[Slot] = queue.Queue()
+        self._slots: set[Slot] = set()
         self._lock = threading.Lock()
         self._busy = 0
         self._waiting = 0
@@ -151,7 +138,7 @@ class QueryPool:
 
     def start(self) -> None:
         """Start every query process and wait until each is ready; raise QueryFailed if one cannot start."""
-        leases = [_Lease(self._spawn()) for _ in range(self._size)]
+        leases = [Lease(self._spawn()) for _ in range(self._size)]
         try:
             for lease in leases:
                 self._make_ready(lease)
@@ -169,7 +156,7 @@ class QueryPool:
             slots = list(self._slots)
             self._slots.clear()
         for slot in slots:
-            _stop(slot)
+            stop(slot)
 
     def alive(self) -> bool:
         """Every query process is running."""
@@ -181,14 +168,14 @@ class QueryPool:
         with self._lock:
             slots = list(self._slots)
             busy, waiting = self._busy, self._waiting
-        return PoolStats(size=self._size, alive=_count_running(slots), busy=busy, waiting=waiting)
+        return PoolStats(size=self._size, alive=count_running(slots), busy=busy, waiting=waiting)
 
     def run(self, job: QueryJob) -> QueryResult:
         """Run one query in a free query process; raise a QueryError subclass when it cannot be answered.
 
         Waiting for a free process is bounded by `queue_timeout`, running the query by `timeout`.
         """
-        lease = _Lease(self._take())
+        lease = Lease(self._take())
         try:
             outcome = self._exchange(lease, job)
         finally:
@@ -197,7 +184,58 @@ class QueryPool:
             log.error("query failed (%s): %.200r", outcome[1], job.query)
         return result_or_raise(outcome, memory_bytes=self._memory_bytes)
 
-    def _take(self) -> _Slot:
+    async def run_async(self, job: QueryJob) -> QueryResult:
+        """`run` for a caller on an event loop, with the same limits and errors."""
+        slot = self._take_now()
+        if slot is None:
+            return await to_thread.run_sync(self.run, job)
+        lease = Lease(slot)
+        settled = False
+        try:
+            if slot.ready and len(job.query) <= INLINE_SEND_CHARS and count_running([slot]) == 1:
+                outcome = await self._exchange_on_loop(lease, job)
+            else:
+                outcome = await to_thread.run_sync(self._exchange, lease, job)
+            settled = True
+        finally:
+            if not settled and lease.slot.ready:
+                self._renew(lease, reason="was left with a query its caller gave up on")
+            self._give_back(lease.slot)
+        if outcome[0] == "error":
+            log.error("query failed (%s): %.200r", outcome[1], job.query)
+        return result_or_raise(outcome, memory_bytes=self._memory_bytes)
+
+    async def _exchange_on_loop(self, lease: Lease, job: QueryJob) -> tuple[str, object]:
+        """`_exchange` without a thread: send, wait for the pipe to become readable, read the answer."""
+        connection = lease.slot.connection
+        try:
+            connection.send(job)
+        except OSError:
+            return await to_thread.run_sync(self._exchange, lease, job)
+        started = time.monotonic()
+        if not await readable(connection, timeout=self._timeout):
+            log.warning("query stopped after %.1f s: %.200r", time.monotonic() - started, job.query)
+            await to_thread.run_sync(lambda: self._renew(lease, reason="ran past its time"))
+            raise QueryTimeout(f"stopped after {self._timeout:g} s")
+        try:
+            outcome: tuple[str, object] = connection.recv()
+        except (EOFError, OSError) as error:
+            ended = lease.slot
+            await to_thread.run_sync(lambda: self._renew(lease, reason="ended during a query"))
+            raise self._ending_error(ended, job) from error
+        return outcome
+
+    def _take_now(self) -> Slot | None:
+        """A free process if there is one now (counted busy), else None."""
+        try:
+            slot = self._idle.get_nowait()
+        except queue.Empty:
+            return None
+        with self._lock:
+            self._busy += 1
+        return slot
+
+    def _take(self) -> Slot:
         with self._lock:
             self._waiting += 1
         try:
@@ -211,16 +249,16 @@ class QueryPool:
             self._busy += 1
         return slot
 
-    def _give_back(self, slot: _Slot) -> None:
+    def _give_back(self, slot: Slot) -> None:
         with self._lock:
             self._busy -= 1
             closed = self._closed
         if closed:
-            _stop(slot)
+            stop(slot)
         else:
             self._idle.put(slot)
 
-    def _exchange(self, lease: _Lease, job: QueryJob) -> tuple[str, object]:
+    def _exchange(self, lease: Lease, job: QueryJob) -> tuple[str, object]:
         self._send(lease, job)
         started = time.monotonic()
         if not lease.slot.connection.poll(self._timeout):
@@ -235,7 +273,7 @@ class QueryPool:
             raise self._ending_error(ended, job) from error
         return outcome
 
-    def _send(self, lease: _Lease, job: QueryJob) -> None:
+    def _send(self, lease: Lease, job: QueryJob) -> None:
         """Hand the job to a ready process; one that ended before it could read it is replaced once."""
         for attempt in (1, 2):
             self._make_ready(lease)
@@ -247,9 +285,9 @@ class QueryPool:
                 if attempt == 2:
                     raise QueryFailed("the query process failed") from error
 
-    def _make_ready(self, lease: _Lease) -> None:
+    def _make_ready(self, lease: Lease) -> None:
         """Make sure the leased process runs and has said it is ready; replace it first when it has died."""
-        if _count_running([lease.slot]) == 0:
+        if count_running([lease.slot]) == 0:
             self._renew(lease, reason=f"was found ended (exit code {lease.slot.process.exitcode})")
         if lease.slot.ready:
             return
@@ -267,19 +305,19 @@ class QueryPool:
             raise QueryFailed(f"a query process could not start: {payload}")
         lease.slot.ready = True
 
-    def _renew(self, lease: _Lease, *, reason: str) -> None:
+    def _renew(self, lease: Lease, *, reason: str) -> None:
         """Stop the leased process and lease a new one in its place (not yet ready)."""
         old = lease.slot
         log.warning("query process %s %s; starting another", old.process.pid, reason)
         with self._lock:
             self._slots.discard(old)
             closed = self._closed
-        _stop(old)
+        stop(old)
         if closed:
             raise QueryFailed("the server is shutting down")
         lease.slot = self._spawn()
 
-    def _spawn(self) -> _Slot:
+    def _spawn(self) -> Slot:
         from mitigraph.query_process import serve_queries
 
         parent_end, child_end = self._context.Pipe()
@@ -291,12 +329,12 @@ class QueryPool:
         )
         process.start()
         child_end.close()
-        slot = _Slot(process=process, connection=parent_end)
+        slot = Slot(process=process, connection=parent_end)
         with self._lock:
             self._slots.add(slot)
         return slot
 
-    def _ending_error(self, slot: _Slot, job: QueryJob) -> QueryError:
+    def _ending_error(self, slot: Slot, job: QueryJob) -> QueryError:
         """What a query process's death during a query means for the user, by how it ended."""
         code = slot.process.exitcode
         log.warning("query process %s ended with %s during %.200r", slot.process.pid, code, job.query)
@@ -309,18 +347,3 @@ class QueryPool:
         if code in (-signal.SIGABRT, -signal.SIGKILL):
             return QueryOutOfMemory(out_of_memory_message(self._memory_bytes))
         return QueryFailed("the query process failed")
-
-
-def _stop(slot: _Slot) -> None:
-    slot.process.kill()
-    slot.process.join(timeout=STOP_TIMEOUT)
-    slot.connection.close()
-
-
-def _count_running(slots: list[_Slot]) -> int:
-    """How many of these processes still run, read from their sentinels (never reaps, never blocks)."""
-    try:
-        ended = wait([slot.process.sentinel for slot in slots], timeout=0)
-    except (OSError, ValueError):
-        return sum(slot.process.exitcode is None for slot in slots)
-    return len(slots) - len(ended)

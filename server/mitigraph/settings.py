@@ -152,7 +152,7 @@ class Settings:
     )
     """A copy answers 2-6x faster than the on-disk store but costs each query process about 1 GB per
     million triples (4 processes by default), so larger stores are answered from the on-disk store."""
-    access_log: bool = field(default=True, metadata=option("Log every request."))
+    access_log: bool = field(default=False, metadata=option("Log every request (as --verbose does)."))
     validate: bool = True
     """Validate the graph with the shapes before serving it (never skipped by `build`)."""
 

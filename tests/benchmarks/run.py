@@ -1,16 +1,20 @@
 """Benchmark Mitigraph against the Oxigraph server and rdflib-endpoint on the same data and queries.
 
-    python -m tests.benchmarks.run --sizes 2000,100000     (from the repository root)
+    python -m tests.benchmarks.run                 (from the repository root: N = 2,000 and 100,000)
+    python -m tests.benchmarks.run --sizes 2000    (the quick run)
 
 For each size: generate a synthetic graph (`mitigraph generate`), load it, time the example queries in
 process (pyoxigraph vs rdflib), time SHACL validation, then start each server on a free loopback port and
 measure time to first answered query, requests/s and p50/p99 at each concurrency, pages, and peak memory.
-Prints Markdown tables with ratios, the machine and the date. Every load is bounded in time and count.
+Prints Markdown tables with ratios, the machine and the date, and last the targets (tests.benchmarks.targets)
+with whether each holds; `--update-readme` copies that table into the README. Every load is bounded in time
+and count (above LARGE_SIZE_CELL_REQUESTS, more tightly).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import logging
 import os
@@ -30,6 +34,7 @@ from mitigraph.loader import ontology_files, reference_data_files
 from mitigraph.namespaces import DEFAULT_BASE
 from mitigraph.site import write_store
 from mitigraph.synthetic import generate
+from tests.benchmarks.list_pages import LIST_PAGE_PATHS
 from tests.benchmarks.loadgen import HttpRequest, LoadResult, run_load
 from tests.benchmarks.measures import (
     Timed,
@@ -42,6 +47,7 @@ from tests.benchmarks.measures import (
     time_pyshacl_turbo,
     time_repeatedly,
 )
+from tests.benchmarks.readme_table import update_readme
 from tests.benchmarks.servers import (
     RunningServer,
     ServerFailed,
@@ -55,6 +61,7 @@ from tests.benchmarks.servers import (
     running,
     scratch_dir,
 )
+from tests.benchmarks.targets import LARGE, render_targets
 from tests.support.library_logs import quiet_library_logging
 
 MIB = 1024 * 1024
@@ -62,6 +69,9 @@ MITIGRAPH = "Mitigraph (--store)"
 OXIGRAPH = "Oxigraph server"
 OXIGRAPH_DISK = "Oxigraph server (on-disk store)"
 RDFLIB = "rdflib-endpoint"
+LOOKUP_LABEL = "One record's properties (lookup)"
+LARGE_SIZE_CELL_REQUESTS = 500
+"""Requests a load cell sends at most from N = LARGE on (the time bound still applies)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,7 @@ class Options:
     seed: int
     keep: bool
     http_only: bool
+    update_readme: bool
 
 
 @dataclass
@@ -124,6 +135,9 @@ def benchmark_size(size: int, *, queries: Sequence[ExampleQuery], options: Optio
         measure_in_process(report, graph, queries=queries, options=options)
         measure_validation(report, graph, options=options)
     del graph
+    if size >= LARGE:
+        bounded = min(options.max_requests, LARGE_SIZE_CELL_REQUESTS)
+        options = dataclasses.replace(options, max_requests=bounded)
     plans = [mitigraph_from_store(store_dir, workers=options.workers, query_workers=options.query_workers)]
     plans.append(oxigraph_in_memory(files))
     plans.append(oxigraph_read_only(store_dir))
@@ -230,6 +244,7 @@ PAGE_PATHS = (
     ("limitation page", "/id/limitation/benchmark-saturation-1", "text/html"),
     ("coverage", "/coverage", "text/html"),
     ("search", "/search?q=adversarial", "text/html"),
+    *LIST_PAGE_PATHS,
 )
 """Pages and entity documents every size has (the synthetic graph always holds these IRIs)."""
 
@@ -396,7 +411,9 @@ def parse_options(argv: Sequence[str] | None) -> Options:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", default="2000", help="Comma-separated mitigation counts (default 2000).")
+    parser.add_argument(
+        "--sizes", default="2000,100000", help="Comma-separated mitigation counts (default 2000,100000)."
+    )
     parser.add_argument("--concurrency", default="1,8", help="Comma-separated client concurrencies.")
     parser.add_argument("--seconds", type=float, default=3.0, help="Time bound of one load cell.")
     parser.add_argument("--max-requests", type=int, default=2000, help="Count bound of one load cell.")
@@ -419,6 +436,9 @@ def parse_options(argv: Sequence[str] | None) -> Options:
     parser.add_argument(
         "--http-only", action="store_true", help="Skip the in-process and validation timings."
     )
+    parser.add_argument(
+        "--update-readme", action="store_true", help="Copy the targets table into README.md at the end."
+    )
     args = parser.parse_args(argv)
     return Options(
         sizes=tuple(int(size) for size in args.sizes.split(",")),
@@ -435,14 +455,26 @@ def parse_options(argv: Sequence[str] | None) -> Options:
         seed=args.seed,
         keep=args.keep,
         http_only=args.http_only,
+        update_readme=args.update_readme,
     )
 
 
 def selected_queries(prefixes: Sequence[str]) -> list[ExampleQuery]:
+    """The example queries whose file names start with one of `prefixes` (all by default), then the
+    one-record lookup, the cheapest query a client sends."""
     examples = example_queries()
-    if not prefixes:
-        return examples
-    return [example for example in examples if example.file.stem.startswith(tuple(prefixes))]
+    if prefixes:
+        examples = [example for example in examples if example.file.stem.startswith(tuple(prefixes))]
+    return [*examples, lookup_query()] if examples else []
+
+
+def lookup_query() -> ExampleQuery:
+    """Every property of one mitigation (the synthetic graph always has syn0000001)."""
+    iri = f"{DEFAULT_BASE}mitigation/syn0000001"
+    return ExampleQuery(
+        iri="", label=LOOKUP_LABEL, comment="", keywords=(), form="select",
+        query=f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}", file=Path("lookup.rq"),
+    )  # fmt: skip
 
 
 def stop_on_sigterm() -> None:
@@ -465,13 +497,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     work = scratch_dir()
     print(machine_header(), flush=True)
+    reports: list[SizeReport] = []
     try:
         for size in options.sizes:
-            print(
-                "\n"
-                + render(benchmark_size(size, queries=queries, options=options, work=work), options=options),
-                flush=True,
-            )
+            reports.append(benchmark_size(size, queries=queries, options=options, work=work))
+            print("\n" + render(reports[-1], options=options), flush=True)
+        targets = render_targets(reports)
+        print("\n### Targets\n\n" + targets, flush=True)
+        if options.update_readme:
+            update_readme(targets)
+            progress("updated the targets table of README.md")
     finally:
         if options.keep:
             progress(f"kept {work}")

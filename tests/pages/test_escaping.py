@@ -26,7 +26,8 @@ def test_markup_in_labels_is_escaped(page_http: httpx.Client, path: str) -> None
     assert response.status_code == 200
     for raw in RAW_MARKUP:
         assert raw not in response.text
-    assert ESCAPED_LABEL in response.text
+    unmarked = response.text.replace("<mark>", "").replace("</mark>", "")  # a search highlights its words
+    assert ESCAPED_LABEL in unmarked
 
 
 def test_search_text_is_escaped_when_echoed(page_http: httpx.Client) -> None:

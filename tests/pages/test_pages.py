@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from html_reading import Page, read_page
+from structure_reading import Table, read_structure
 
 HTML = {"Accept": "text/html"}
 RECORD = "/id/mitigation/fixture-page"
@@ -117,7 +118,34 @@ def test_category_page_lists_what_is_in_it_and_below(page_http: httpx.Client) ->
     assert "1 in this category" not in shown.text
     assert "0 in this category, 3 including its subcategories" in shown.text
     assert ADVERSARIAL in links
-    assert links.count("Data Filtering") == 2
+    assert links.count("Data Filtering") == 4, "two rows, each naming the other as also listed"
+
+
+def test_category_page_tells_records_of_one_label_apart(page_http: httpx.Client) -> None:
+    response = page_http.get("/id/category/1.1.1", headers=HTML)
+    members = table_captioned_members(response.text)
+    rows = dict(zip(members.row_links, (cells[0] for cells in members.body), strict=True))
+    assert rows[FILTERING] == (
+        "Data Filtering Fixture Report on Safety Measures · also listed as Data Filtering (section 2.1)"
+    )
+    assert rows[FILTERING_AGAIN] == (
+        "Data Filtering section 2.1 · Fixture Report on Safety Measures"
+        " · also listed as Data Filtering (listed by Fixture Report on Safety Measures)"
+    )
+
+
+def table_captioned_members(html: str) -> Table:
+    tables, _ = read_structure(html)
+    assert len(tables) == 1, "a category page has one table: its members"
+    return tables[0]
+
+
+def test_category_page_says_where_it_comes_from(page_http: httpx.Client) -> None:
+    assert "The reference taxonomy states this category." in page(page_http, "/id/category/1.1").text
+    learnt = page(page_http, "/id/category/2.2.5").text
+    assert (
+        "This category was learnt from the imported navigator pages; the graph records no evidence" in learnt
+    )
 
 
 def test_top_category_counts_everything_below(page_http: httpx.Client) -> None:
@@ -164,7 +192,28 @@ def test_facet_value_page(page_http: httpx.Client) -> None:
 def test_generic_page_shows_statements_with_labels(page_http: httpx.Client) -> None:
     shown = page(page_http, "/id/agent/o-brien-joe")
     assert "O'Brien, Joe" in shown.text
-    assert "Fixture Report on Safety Measures" in shown.link_texts()
+    assert "Person" in shown.text
+    assert "Named as an author by:" in shown.text
+    assert shown.href_of("Fixture Report on Safety Measures") == SOURCE
+    assert {"name", "type", "creator"} <= set(shown.link_texts())
+    assert "first" not in shown.link_texts(), "the author list's cells are structure, not shown"
+
+
+def test_navigator_page_names_properties_and_says_it_cannot_be_linked(page_http: httpx.Client) -> None:
+    shown = page(page_http, "/id/page/fixture-page")
+    links = shown.link_texts()
+    assert "Navigator page" in shown.text
+    assert {"label", "type", "was derived from"} <= set(links)
+    assert "wasDerivedFrom" not in shown.text
+    assert "does not show the page's navigator id, so it cannot be linked to the navigator" in shown.text
+    assert ADVERSARIAL in links
+
+
+def test_scheme_page_points_at_the_dataset(page_http: httpx.Client) -> None:
+    shown = page(page_http, "/id/lifecycle-stage")
+    assert "it is part of Mitigraph page-test graph" in shown.text
+    assert shown.href_of("Mitigraph page-test graph") == "/id/dataset"
+    assert {"pref label", "definition"} <= set(shown.link_texts())
 
 
 def test_home_page(page_http: httpx.Client) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 from html_reading import Page, read_page
+from structure_reading import read_structure
 from tests.support.servers import RunningServer, running_server
 
 from mitigraph.loader import load_files, ontology_files, reference_data_files
@@ -89,6 +90,13 @@ def records_on(shown: Page) -> list[str]:
     return [link.href for link in shown.links if link.href.startswith("/id/mitigation/")]
 
 
+def category_rows(client: httpx.Client, path: str) -> list[str]:
+    """The records a category page lists: the first link of each row of its table (a row also links the
+    records it is part of or nearly duplicates)."""
+    (members,) = read_structure(client.get(path, headers=HTML).text)[0]
+    return members.row_links
+
+
 def pager_texts(shown: Page) -> list[str]:
     return [
         link.text for link in shown.links if link.href.startswith("?") or link.text in ("First", "Previous")
@@ -104,8 +112,9 @@ def test_a_category_pages_through_everything_in_it_and_below(paging_http: httpx.
         shown = get(paging_http, f"{CATEGORY}?page={number}")
         first, last = (number - 1) * PAGE_SIZE + 1, min(number * PAGE_SIZE, total)
         assert f"Records {first:,}–{last:,} of {total:,} (page {number} of {pages})." in shown.text
-        assert len(records_on(shown)) == last - first + 1
-        seen += records_on(shown)
+        rows = category_rows(paging_http, f"{CATEGORY}?page={number}")
+        assert len(rows) == last - first + 1
+        seen += rows
     assert len(seen) == len(set(seen)) == total
 
 
@@ -158,7 +167,7 @@ def test_every_record_listing_stops_at_the_bound_and_says_so(paging_http: httpx.
 
 def test_search_results_page_with_the_search_text_kept(paging_http: httpx.Client) -> None:
     first = get(paging_http, "/search?q=data")
-    match = re.search(r"Matches 1–50 of ([\d,]+) for “data”, labels first \(page 1 of (\d+)\)", first.text)
+    match = re.search(r"Matches 1–50 of ([\d,]+) for “data”, best first \(page 1 of (\d+)\)", first.text)
     assert match, first.text[:500]
     total, pages = int(match[1].replace(",", "")), int(match[2])
     assert first.href_of("Next") == "?q=data&page=2"
@@ -171,10 +180,14 @@ def test_search_results_page_with_the_search_text_kept(paging_http: httpx.Client
     assert len(found) <= total
 
 
-def test_a_one_letter_search_counts_up_to_the_bound(paging_http: httpx.Client) -> None:
-    shown = get(paging_http, "/search?q=e&page=20")
-    assert "Matches 951–1,000 of more than 1,000" in shown.text
-    assert shown.href_of("First") == "?q=e"
+def test_a_search_with_more_matches_than_pages_lists_the_first_and_counts_all(
+    paging_http: httpx.Client,
+) -> None:
+    shown = get(paging_http, "/search?q=risk&page=20")
+    match = re.search(r"Matches 951–1,000 of ([\d,]+) for “risk”", shown.text)
+    assert match and int(match[1].replace(",", "")) > 1000, shown.text[:500]
+    assert "Only the first 1,000 are listed here" in shown.text
+    assert shown.href_of("First") == "?q=risk"
 
 
 TAMPERED_MITIGATIONS = 987_654
@@ -191,9 +204,11 @@ def test_pages_show_the_figures_of_the_site_cache(store: Path, tmp_path: Path) -
     tampered = dataclasses.replace(
         figures,
         counts=dataclasses.replace(figures.counts, mitigations=TAMPERED_MITIGATIONS),
-        coverage=dataclasses.replace(figures.coverage, maximum=TAMPERED_MAXIMUM),
+        coverage=dataclasses.replace(
+            figures.coverage, stages=dataclasses.replace(figures.coverage.stages, maximum=TAMPERED_MAXIMUM)
+        ),
     )
     figures_path.write_bytes(pickle.dumps(tampered, protocol=pickle.HIGHEST_PROTOCOL))
     with serve_store(copy, tmp_path) as running, httpx.Client(base_url=running.url, timeout=30) as http:
         assert f"{TAMPERED_MITIGATIONS} mitigations" in get(http, "/").text
-        assert f"the darkest holds {TAMPERED_MAXIMUM}" in get(http, "/coverage").text
+        assert f"the darkest cell holds {TAMPERED_MAXIMUM}" in get(http, "/coverage").text

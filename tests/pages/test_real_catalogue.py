@@ -15,6 +15,7 @@ import pytest
 from html_reading import Page, read_page
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
+from structure_reading import read_structure, table_captioned
 from tests.support.servers import running_server
 
 from mitigraph.loader import LoadedGraph
@@ -149,10 +150,14 @@ def test_the_largest_category_pages_through_its_records(catalogue_http: httpx.Cl
     assert pages > 1, "the real catalogue has a category longer than one page"
     seen: list[str] = []
     for number in range(1, min(pages, LISTED_AT_MOST // PAGE_SIZE) + 1):
-        shown = get(catalogue_http, f"{path_of(category)}?page={number}")
+        response = catalogue_http.get(f"{path_of(category)}?page={number}", headers=HTML)
         first, last = (number - 1) * PAGE_SIZE + 1, min(number * PAGE_SIZE, total)
-        assert f"Records {first:,}–{last:,} of {total:,} (page {number} of {pages})." in shown.text
-        seen += [link.href for link in shown.links if link.href.startswith("/id/mitigation/")]
+        assert (
+            f"Records {first:,}–{last:,} of {total:,} (page {number} of {pages})."
+            in read_page(response.text).text
+        )
+        (members,) = read_structure(response.text)[0]
+        seen += members.row_links
     assert len(seen) == len(set(seen)) == min(total, LISTED_AT_MOST)
 
 
@@ -161,9 +166,18 @@ def test_coverage_has_a_row_per_category_and_counts_every_record(
 ) -> None:
     response = catalogue_http.get("/coverage", headers=HTML)
     assert response.status_code == 200
-    assert response.text.count('<tr><th scope="row"') == len(set(graph.subjects(RDF.type, MG.Category)))
+    categories = set(graph.subjects(RDF.type, MG.Category))
     totals = subtree_totals(graph)
     classified = sum(1 for m in mitigations(graph) if (m, MG.inCategory, None) in graph)
-    roots = [c for c in graph.subjects(RDF.type, MG.Category) if (c, MG.subcategoryOf, None) not in graph]
+    roots = [c for c in categories if (c, MG.subcategoryOf, None) not in graph]
     assert sum(totals[root] for root in roots) == classified
     assert f"{classified} in all" in read_page(response.text).text
+    for caption in ("Records by category and lifecycle stage", "Records by category and source document"):
+        table = table_captioned(response.text, caption)
+        assert {path_of(c) for c in categories} == set(table.row_links), f"{caption}: one row per category"
+        assert len(table.row_links) == len(categories)
+        all_column = table.column("All")
+        for href, cells in zip(table.row_links, table.body, strict=True):
+            category = URIRef(DEFAULT_BASE + href.removeprefix("/id/"))
+            assert int(cells[all_column]) == totals[category], f"{caption}: {href} counts its records"
+        assert table.foot[0][all_column] == str(classified)

@@ -267,8 +267,3 @@ def test_incomplete_records_are_those_whose_page_was_cut_off(http: httpx.Client,
         assert (row["hasText"] == "true") == (graph.value(mitigation, DCTERMS.description) is not None)
         assert (row["hasSource"] == "true") == (graph.value(mitigation, MG.citedIn) is not None)
         assert URIRef(row["page"]) in set(graph.objects(mitigation, PROV.wasDerivedFrom))
-
-
-def test_examples_are_yasgui_tabs(http: httpx.Client) -> None:
-    page = http.get("/sparql", headers={"Accept": "text/html"}).text
-    assert [example.label for example in EXAMPLES if example.label not in page] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Iterator
@@ -10,6 +11,9 @@ import httpx
 import psutil
 import pytest
 from tests.support.servers import RunningServer, running_server
+
+from mitigraph.query_guard import refusal_for
+from mitigraph.web.sparql import may_be_refused
 
 QUERY_TIMEOUT = 3.0
 MAX_RESULT_BYTES = 4000
@@ -125,3 +129,40 @@ def test_errors_leak_no_exception_text_paths_or_traces(limited_client: httpx.Cli
     assert response.text.startswith("malformed query: ")
     for leak in LEAKS:
         assert leak not in response.text
+
+
+FRAGMENTS = (
+    *("insert", "Delete", "ADD", "with", "using", "clear", "create", "drop", "copy", "move"),
+    *("service", "From", "load", "ınsert", "ſervice", "ADDRESS", "madd"),
+    *(
+        ":",
+        "mg:",
+        "a:b",
+        "?x",
+        "$y",
+        "@en",
+        "1",
+        "2e5",
+        "_",
+        "x",
+        ".",
+        " ",
+        "\n",
+        "#",
+        "<",
+        ">",
+        "<http://x/>",
+    ),
+    *("'", '"', "'''", "(", ")", "{", "}", "[", "]", "!", "+", "-", "^", "\\u0049NSERT", "\\", "FILTER", "a"),
+)
+
+
+def test_the_quick_pre_check_lets_through_nothing_the_refusal_layer_refuses() -> None:
+    """`may_be_refused` spares the tokenizer only texts it would certainly let through (random texts built
+    from the fragments that matter: keywords in any case, prefixed names, strings, comments, brackets)."""
+    chooser = random.Random(13)
+    for _ in range(20_000):
+        text = "".join(chooser.choice(FRAGMENTS) for _ in range(chooser.randint(1, 12)))
+        for depth in (2, 8):
+            if refusal_for(text, max_depth=depth) is not None:
+                assert may_be_refused(text, max_depth=depth), text

@@ -1,131 +1,53 @@
-"""The catalogue index: word search and the filterable list of mitigations, in one SQLite file.
+"""The catalogue index as web workers read it: word search over every entity, the filterable list of
+mitigations with the counts beside each choice, the same list as table rows, and the A-Z listings.
 
-Written once with the site (`write_catalogue`), read by every web worker (`Catalogue`). SQLite's FTS5 is in
-Python's standard library and needs no server: it gives words with Porter stemming ("filters" finds
-"filtering"), case and diacritic folding, hyphens as word breaks ("fine tuning" finds "fine-tuning"),
-phrases ("..."), prefixes (word*), BM25 ranking with labels weighted above texts, and highlighted snippets.
-Plain tables with indexes answer the list's facet filters and the counts beside each choice.
-
-The file is written by the build and never changed afterwards, so workers open it read-only and immutable
-(no locks), one connection per thread.
+The index is one SQLite file with FTS5 (mitigraph.site.catalogue_writing says why), written by the build
+and never changed afterwards, so workers open it read-only and immutable (no locks), one connection per
+thread. Which records pass the filters, and the count beside each choice, are bitset operations
+(mitigraph.site.catalogue_bits); SQLite gives the words' matches, their BM25 order, and the rows of the
+page shown.
 """
 
 from __future__ import annotations
 
-import html
-import re
+import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import compress, islice
 from pathlib import Path
 
-from mitigraph.site.catalogue_rows import EntityRow, TagRow, ValueRow
+from mitigraph.site.catalogue_bits import RecordSets
+from mitigraph.site.catalogue_text import (
+    MARK_CLOSE,
+    MARK_OPEN,
+    MAX_FILTER_VALUES,
+    CatalogueQueryError,
+    fts_query,
+    marked_html,
+)
+from mitigraph.site.catalogue_words import RANK, Matches, WordMatches
+from mitigraph.site.catalogue_writing import CATALOGUE_FILE
 
-CATALOGUE_FILE = "catalogue.sqlite"
 FACETS = ("category", "stage", "actor", "function", "source")
 """The list's filters, each a query parameter whose values are codes (category) or IRI slugs."""
-LABEL_WEIGHT = 10.0
-"""How much more a word in a label counts than the same word in a text (BM25 column weights)."""
-MAX_QUERY_CHARACTERS = 200
-MAX_QUERY_TERMS = 16
-MAX_FILTER_VALUES = 20
-"""Values of one filter a request may combine (with OR)."""
 SNIPPET_TOKENS = 24
-MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
-"""Sentinels FTS5 puts around matches, turned into <mark> after the text is HTML-escaped."""
+SHOWN_VALUE_CHARACTERS = 40
+"""How much of an unknown value an error message repeats."""
 SORTS = ("relevance", "label", "code")
-TOKENIZER = "porter unicode61 remove_diacritics 2"
+"""relevance: BM25 when there are search words (label order without); label: A-Z; code: taxonomy order."""
 
-SCHEMA = f"""
-CREATE TABLE entities (
-  id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, label TEXT NOT NULL,
-  sort_label TEXT NOT NULL, sort_code TEXT NOT NULL, incomplete INTEGER NOT NULL
-);
-CREATE INDEX entities_by_kind ON entities (kind, sort_label);
-CREATE VIRTUAL TABLE texts USING fts5 (label, body, tokenize = '{TOKENIZER}');
-CREATE TABLE tags (facet TEXT NOT NULL, value TEXT NOT NULL, entity INTEGER NOT NULL);
-CREATE INDEX tags_by_value ON tags (facet, value, entity);
-CREATE INDEX tags_by_entity ON tags (entity, facet, value);
-CREATE TABLE facet_values (
-  facet TEXT NOT NULL, value TEXT NOT NULL, label TEXT NOT NULL, position INTEGER NOT NULL,
-  depth INTEGER NOT NULL, total INTEGER NOT NULL, PRIMARY KEY (facet, value)
-);
-"""
-
-
-class CatalogueQueryError(ValueError):
-    """A search or filter the catalogue cannot answer; the message names the parameter and the problem."""
-
-    def __init__(self, parameter: str, message: str) -> None:
-        self.parameter = parameter
-        super().__init__(f"{parameter}: {message}")
-
-
-# ---------------------------------------------------------------- writing (the build)
-
-
-def write_catalogue(
-    path: Path, *, entities: Iterable[EntityRow], tags: Iterable[TagRow], values: Iterable[ValueRow]
-) -> None:
-    """Write the index into a new file at `path` (the caller writes the site into a staging directory)."""
-    connection = sqlite3.connect(path)
-    try:
-        connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
-        ids: dict[str, int] = {}
-        entity_rows, text_rows = [], []
-        for number, entity in enumerate(entities, start=1):
-            ids[entity.iri] = number
-            entity_rows.append(
-                (
-                    number,
-                    entity.iri,
-                    entity.kind,
-                    entity.label,
-                    entity.label.casefold(),
-                    entity.sort_code,
-                    int(entity.incomplete),
-                )
-            )
-            text_rows.append((number, _clean(entity.label), _clean(entity.text)))
-        connection.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)", entity_rows)
-        connection.executemany("INSERT INTO texts (rowid, label, body) VALUES (?, ?, ?)", text_rows)
-        connection.executemany(
-            "INSERT INTO tags VALUES (?, ?, ?)",
-            ((tag.facet, tag.value, ids[tag.iri]) for tag in tags if tag.iri in ids),
-        )
-        connection.executemany(
-            "INSERT OR IGNORE INTO facet_values VALUES (?, ?, ?, ?, ?, 0)",
-            ((value.facet, value.value, value.label, value.position, value.depth) for value in values),
-        )
-        connection.execute(
-            "UPDATE facet_values SET total = (SELECT COUNT(DISTINCT entity) FROM tags "
-            "WHERE tags.facet = facet_values.facet AND tags.value = facet_values.value)"
-        )
-        connection.execute("INSERT INTO texts (texts) VALUES ('optimize')")
-        connection.commit()
-        connection.execute("ANALYZE")
-    finally:
-        connection.close()
-
-
-def _clean(text: str) -> str:
-    return text.replace(MARK_OPEN, " ").replace(MARK_CLOSE, " ")
-
-
-# ---------------------------------------------------------------- reading (web workers)
+__all__ = ["CATALOGUE_FILE", "FACETS", "SORTS", "Catalogue", "CatalogueQueryError", "Filters"]
 
 
 @dataclass(frozen=True)
 class Filters:
     """What a list request asks for: AND across facets, OR within one facet's values."""
 
-    chosen: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    chosen: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     query: str = ""
     incomplete: bool | None = None
-
-    def without(self, facet: str) -> Filters:
-        return Filters({f: v for f, v in self.chosen.items() if f != facet}, self.query, self.incomplete)
 
 
 @dataclass(frozen=True)
@@ -134,9 +56,24 @@ class ListedRecord:
     label: str
     kind: str
     incomplete: bool
-    snippet_html: str
-    """The matching words of the text, highlighted (<mark>), when the list is a search; else ""."""
     label_html: str
+    """The label, HTML-escaped, its matching words in <mark> when the list is a search."""
+    snippet_html: str
+    """The matching words of the text in context, highlighted (<mark>), when the text matches; else ""."""
+    text: str
+    category: str
+    """The IRI of the category a mitigation is shown in, "" for none (and for other entities)."""
+
+
+@dataclass(frozen=True)
+class TableRecord:
+    """One mitigation as the CSV and JSON lists give it, with its cells of the CSV table
+    (mitigraph.mitigation_table)."""
+
+    iri: str
+    label: str
+    incomplete: bool
+    cells: Mapping[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -156,6 +93,15 @@ class CataloguePage:
     facets: dict[str, tuple[FacetChoice, ...]]
 
 
+_HIGHLIGHTS = (
+    f"highlight(texts, 0, '{MARK_OPEN}', '{MARK_CLOSE}'), "
+    f"snippet(texts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_TOKENS}), t.body"
+)
+_PLAIN = "'', '', (SELECT body FROM texts WHERE rowid = e.id)"
+_LISTED = "e.iri, e.label, e.incomplete, e.kind, e.category"
+TABLE_CHUNK = 500
+
+
 class Catalogue:
     """The index of one site, opened read-only; safe to share between threads."""
 
@@ -164,37 +110,89 @@ class Catalogue:
         if not self.path.is_file():
             raise FileNotFoundError(f"no catalogue index at {self.path}")
         self._local = threading.local()
+        connection = self._connection()
+        self.sets = RecordSets(connection)
+        self.words = WordMatches(self.sets.size)
+        self.values: dict[str, list[tuple[str, str, int]]] = {}
+        """Facet -> (value, label, depth) of each of its values, in the order of its choices."""
+        rows = connection.execute(
+            "SELECT facet, value, label, depth FROM facet_values ORDER BY facet, position"
+        )
+        for facet, value, label, depth in rows:
+            self.values.setdefault(facet, []).append((value, label, depth))
 
     def _connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use."""
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
-            connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            connection = self._open()
             self._local.connection = connection
         return connection
 
+    def _open(self) -> sqlite3.Connection:
+        uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    # -- the values a filter takes
+
     def known_values(self, facet: str) -> dict[str, str]:
+        """Every value of `facet` (records or not), in the order of its choices -> its label."""
+        return {value: label for value, label, _ in self.values.get(facet, ())}
+
+    def value_iris(self, facet: str, values: Sequence[str]) -> dict[str, str]:
+        """The IRI each of `values` of `facet` stands for (unknown values are left out)."""
+        marks = ", ".join("?" for _ in values)
         rows = self._connection().execute(
-            "SELECT value, label FROM facet_values WHERE facet = ? ORDER BY position", (facet,)
+            f"SELECT value, iri FROM facet_values WHERE facet = ? AND value IN ({marks})", (facet, *values)
         )
         return dict(rows.fetchall())
+
+    def check(self, filters: Filters) -> None:
+        """Raise CatalogueQueryError naming the parameter for an unknown facet or value, too many values of
+        one facet, or a search the index cannot read."""
+        fts_query(filters.query)
+        for facet, chosen in filters.chosen.items():
+            if facet not in FACETS:
+                raise CatalogueQueryError(facet, f"not a filter; the filters are {', '.join(FACETS)}")
+            if len(chosen) > MAX_FILTER_VALUES:
+                raise CatalogueQueryError(facet, f"at most {MAX_FILTER_VALUES} values, got {len(chosen)}")
+            unknown = sorted(set(chosen) - self.value_iris(facet, chosen).keys())
+            if unknown:
+                shown = unknown[0][:SHOWN_VALUE_CHARACTERS]
+                shown += "..." if len(unknown[0]) > len(shown) else ""
+                raise CatalogueQueryError(facet, f"unknown value {shown!r}{_known_hint(self, facet)}")
+
+    # -- the filterable list
 
     def records(
         self, filters: Filters, *, sort: str = "relevance", offset: int = 0, limit: int = 50
     ) -> CataloguePage:
         """One page of the mitigations that pass `filters`, with the facet counts beside each choice."""
-        match = fts_query(filters.query)
-        if sort not in SORTS:
-            raise CatalogueQueryError("sort", f"unknown value {sort!r}; expected one of {', '.join(SORTS)}")
-        where, parameters = self._where(filters, match)
-        connection = self._connection()
-        total = connection.execute(f"SELECT COUNT(*) FROM entities e WHERE {where}", parameters).fetchone()[0]
-        rows = connection.execute(
-            self._page_sql(where, match=match, sort=sort), [*parameters, limit, offset]
-        ).fetchall()
-        records = tuple(_listed(row, kind="mitigation") for row in rows)
-        facets = {facet: self._choices(filters, facet, match) for facet in FACETS}
-        return CataloguePage(records=records, total=total, facets=facets)
+        selection = self._selection(filters, sort)
+        numbers = islice(self._ordered(selection, sort=sort), offset, offset + limit)
+        records = self._rows(numbers, match=selection.match)
+        facets = {facet: self._choices(filters, facet, selection) for facet in FACETS}
+        return CataloguePage(records=records, total=selection.passing.bit_count(), facets=facets)
+
+    def table(self, filters: Filters, *, sort: str = "relevance") -> Iterator[TableRecord]:
+        """Every mitigation that passes `filters`, in the list's order, with its cells of the CSV table."""
+        numbers = self._ordered(self._selection(filters, sort), sort=sort)
+        connection = self._open()  # its own: a streamed response may be read on another thread
+        try:
+            while chunk := [number + 1 for number in islice(numbers, TABLE_CHUNK)]:
+                marks = ", ".join("?" for _ in chunk)
+                rows = connection.execute(
+                    "SELECT e.id, e.iri, e.label, e.incomplete, c.cells FROM entities e "
+                    f"JOIN cells c ON c.entity = e.id WHERE e.id IN ({marks})",
+                    chunk,
+                )
+                found = {row[0]: row[1:] for row in rows}
+                for iri, label, incomplete, cells in (found[number] for number in chunk):
+                    yield TableRecord(iri, label, bool(incomplete), json.loads(cells))
+        finally:
+            connection.close()
+
+    # -- word search over every entity, and the A-Z listings
 
     def search(self, query: str, *, offset: int = 0, limit: int = 50) -> tuple[tuple[ListedRecord, ...], int]:
         """Every kind of entity whose label or text has the words, best first, with highlighted snippets."""
@@ -203,128 +201,124 @@ class Catalogue:
             return (), 0
         connection = self._connection()
         total = connection.execute("SELECT COUNT(*) FROM texts WHERE texts MATCH ?", (match,)).fetchone()[0]
-        rows = connection.execute(
-            f"SELECT e.iri, e.label, e.incomplete, {_HIGHLIGHTS}, e.kind FROM texts t "
-            "JOIN entities e ON e.id = t.rowid WHERE texts MATCH ? "
-            f"ORDER BY bm25(texts, {LABEL_WEIGHT}, 1.0), e.sort_label LIMIT ? OFFSET ?",
+        ranked = connection.execute(
+            f"SELECT rowid FROM texts WHERE texts MATCH ? ORDER BY {RANK} LIMIT ? OFFSET ?",
             (match, limit, offset),
-        ).fetchall()
-        return tuple(_listed(row[:5], kind=row[5]) for row in rows), total
+        )
+        return self._rows([rowid - 1 for (rowid,) in ranked], match=match), total
 
-    # -- SQL pieces
+    def count(self, listed_as: str) -> int:
+        """How many instances of a listed class ("mitigation", "source") the catalogue holds."""
+        query = "SELECT COUNT(*) FROM entities WHERE listed_as = ?"
+        return int(self._connection().execute(query, (listed_as,)).fetchone()[0])
 
-    def _where(self, filters: Filters, match: str | None) -> tuple[str, list[object]]:
-        clauses: list[str] = ["e.kind = 'mitigation'"]
-        parameters: list[object] = []
-        for facet, chosen in filters.chosen.items():
-            if chosen:
-                marks = ", ".join("?" for _ in chosen)
-                clauses.append(f"e.id IN (SELECT entity FROM tags WHERE facet = ? AND value IN ({marks}))")
-                parameters += [facet, *chosen]
-        if filters.incomplete is not None:
-            clauses.append("e.incomplete = ?")
-            parameters.append(int(filters.incomplete))
+    def listing(self, listed_as: str, *, offset: int, limit: int) -> tuple[ListedRecord, ...]:
+        """One page of the instances of a listed class, in label order."""
+        rows = self._connection().execute(
+            f"SELECT {_LISTED}, {_PLAIN} FROM entities e WHERE e.listed_as = ? "
+            "ORDER BY e.sort_label, e.iri LIMIT ? OFFSET ?",
+            (listed_as, limit, offset),
+        )
+        return tuple(_listed(row) for row in rows.fetchall())
+
+    # -- pieces
+
+    def _selection(self, filters: Filters, sort: str) -> _Selection:
+        match = _checked(filters, sort)
+        words = None
         if match is not None:
-            clauses.append("e.id IN (SELECT rowid FROM texts WHERE texts MATCH ?)")
-            parameters.append(match)
-        return " AND ".join(clauses), parameters
+            words = self.words.of(self._connection(), match, ranked=sort == "relevance")
+        chosen = {
+            facet: self.sets.of_values(facet, values) for facet, values in filters.chosen.items() if values
+        }
+        return _Selection(match, words, chosen, self._passing(filters, words, chosen))
 
-    @staticmethod
-    def _page_sql(where: str, *, match: str | None, sort: str) -> str:
+    def _passing(self, filters: Filters, words: Matches | None, chosen: Mapping[str, int]) -> int:
+        """The records that pass the words, every chosen facet (`chosen`: facet -> its values' records)
+        and the incomplete filter."""
+        bits = self.sets.everything if words is None else words.bits
+        for facet_bits in chosen.values():
+            bits &= facet_bits
+        if filters.incomplete is True:
+            bits &= self.sets.incomplete
+        elif filters.incomplete is False:
+            bits &= ~self.sets.incomplete
+        return bits
+
+    def _ordered(self, selection: _Selection, *, sort: str) -> Iterator[int]:
+        """The record numbers that pass, in the sort's order."""
+        ranked = selection.words.ranked if selection.words is not None else None
+        if ranked is None:
+            return self.sets.numbers(selection.passing, by_code=sort == "code")
+        flags = self.sets.flags(selection.passing)
+        return compress(ranked, map(flags.__getitem__, ranked))
+
+    def _rows(self, numbers: Iterable[int], *, match: str | None) -> tuple[ListedRecord, ...]:
+        """The records (row id - 1) as the list shows them, in the given order."""
+        ids = [number + 1 for number in numbers]
+        if not ids:
+            return ()
+        marks = ", ".join("?" for _ in ids)
         if match is None:
-            order = "e.sort_code, e.sort_label" if sort == "code" else "e.sort_label, e.iri"
-            return (
-                f"SELECT e.iri, e.label, e.incomplete, '', '' FROM entities e WHERE {where} "
-                f"ORDER BY {order} LIMIT ? OFFSET ?"
+            query = f"SELECT e.id, {_LISTED}, {_PLAIN} FROM entities e WHERE e.id IN ({marks})"
+            arguments: list[object] = [*ids]
+        else:
+            query = (
+                f"SELECT e.id, {_LISTED}, {_HIGHLIGHTS} FROM texts t JOIN entities e ON e.id = t.rowid "
+                f"WHERE texts MATCH ? AND t.rowid IN ({marks})"
             )
-        order = {
-            "relevance": f"bm25(texts, {LABEL_WEIGHT}, 1.0), e.sort_label",
-            "label": "e.sort_label, e.iri",
-            "code": "e.sort_code, e.sort_label",
-        }[sort]
-        return (
-            f"SELECT e.iri, e.label, e.incomplete, {_HIGHLIGHTS} FROM texts t "
-            f"JOIN entities e ON e.id = t.rowid WHERE texts MATCH ? AND {where} "
-            f"ORDER BY {order} LIMIT ? OFFSET ?"
+            arguments = [match, *ids]
+        found = {row[0]: _listed(row[1:]) for row in self._connection().execute(query, arguments)}
+        return tuple(found[number] for number in ids if number in found)
+
+    def _choices(self, filters: Filters, facet: str, selection: _Selection) -> tuple[FacetChoice, ...]:
+        """The choices of `facet`, in its order, each with the records it would give: what the other
+        filters pass, with this value; a chosen value is always a choice."""
+        others = {f: bits for f, bits in selection.chosen.items() if f != facet}
+        counts = self.sets.counts(facet, self._passing(filters, selection.words, others))
+        chosen = set(filters.chosen.get(facet, ()))
+        return tuple(
+            FacetChoice(value, label, counts.get(value, 0), depth, value in chosen)
+            for value, label, depth in self.values.get(facet, ())
+            if value in counts or value in chosen
         )
 
-    def _choices(self, filters: Filters, facet: str, match: str | None) -> tuple[FacetChoice, ...]:
-        chosen = set(filters.chosen.get(facet, ()))
-        others = filters.without(facet)
-        if not others.chosen and others.incomplete is None and match is None:
-            rows = self._connection().execute(
-                "SELECT value, label, total, depth FROM facet_values WHERE facet = ? AND total > 0 "
-                "ORDER BY position, label",
-                (facet,),
-            )
-        else:
-            where, parameters = self._where(others, match)
-            rows = self._connection().execute(
-                "SELECT v.value, v.label, COUNT(t.entity), v.depth FROM facet_values v "
-                "JOIN tags t ON t.facet = v.facet AND t.value = v.value "
-                f"WHERE v.facet = ? AND t.entity IN (SELECT e.id FROM entities e WHERE {where}) "
-                "GROUP BY v.value ORDER BY v.position, v.label",
-                [facet, *parameters],
-            )
-        choices = [
-            FacetChoice(value=value, label=label, count=count, depth=depth, selected=value in chosen)
-            for value, label, count, depth in rows.fetchall()
-        ]
-        missing = chosen - {choice.value for choice in choices}
-        labels = self.known_values(facet) if missing else {}
-        choices += [
-            FacetChoice(value=value, label=labels.get(value, value), count=0, depth=0, selected=True)
-            for value in sorted(missing)
-        ]
-        return tuple(choices)
+
+@dataclass(frozen=True)
+class _Selection:
+    match: str | None
+    """The words as an FTS5 query."""
+    words: Matches | None
+    chosen: dict[str, int]
+    """Facet -> the records carrying any of its chosen values."""
+    passing: int
+    """The records that pass every filter."""
 
 
-_HIGHLIGHTS = (
-    f"highlight(texts, 0, '{MARK_OPEN}', '{MARK_CLOSE}'), "
-    f"snippet(texts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_TOKENS})"
-)
+def _known_hint(catalogue: Catalogue, facet: str, *, shown: int = 8) -> str:
+    known = list(catalogue.known_values(facet))
+    if not known:
+        return "; this catalogue has none"
+    more = f" and {len(known) - shown:,} more" if len(known) > shown else ""
+    return f"; known values include {', '.join(known[:shown])}{more}"
 
 
-def _listed(row: Sequence[object], *, kind: str) -> ListedRecord:
-    iri, label, incomplete, label_marked, snippet = row
+def _checked(filters: Filters, sort: str) -> str | None:
+    """The filters' words as an FTS5 query (None without words); raises for a sort the list has not."""
+    if sort not in SORTS:
+        raise CatalogueQueryError("sort", f"unknown value {sort!r}; expected one of {', '.join(SORTS)}")
+    return fts_query(filters.query)
+
+
+def _listed(row: Sequence[object]) -> ListedRecord:
+    iri, label, incomplete, kind, category, label_marked, snippet, text = row
     return ListedRecord(
         iri=str(iri),
         label=str(label),
-        kind=kind,
+        kind=str(kind),
         incomplete=bool(incomplete),
-        label_html=marked_html(str(label_marked)) if label_marked else html.escape(str(label)),
+        label_html=marked_html(str(label_marked)) if label_marked else marked_html(str(label)),
         snippet_html=marked_html(str(snippet)) if snippet and MARK_OPEN in str(snippet) else "",
+        text=str(text or ""),
+        category=str(category),
     )
-
-
-def marked_html(text: str) -> str:
-    """HTML-escaped text with FTS5's match sentinels as <mark> elements."""
-    escaped = html.escape(text)
-    return escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
-
-
-# ---------------------------------------------------------------- what a person types -> FTS5 syntax
-
-_PIECES = re.compile(r'"([^"]*)"?|(\S+)')
-_WORDS = re.compile(r"\w+")
-
-
-def fts_query(text: str) -> str | None:
-    """A person's search as an FTS5 query, or None when it has no words.
-
-    Words are ANDed; "a phrase" stays a phrase; a trailing `*` asks for a prefix; punctuation breaks words,
-    so `fine-tuning` is the phrase "fine tuning". Every word is quoted, so nothing a person types is read as
-    FTS5 syntax (AND, NEAR, column filters). One linear pass over at most MAX_QUERY_CHARACTERS.
-    """
-    if len(text) > MAX_QUERY_CHARACTERS:
-        raise CatalogueQueryError("q", f"at most {MAX_QUERY_CHARACTERS} characters, got {len(text)}")
-    terms = []
-    for piece in _PIECES.finditer(text):
-        phrase, word = piece.groups()
-        words = _WORDS.findall(phrase if phrase is not None else word)
-        if words:
-            prefix = "*" if phrase is None and word.endswith("*") else ""
-            terms.append('"' + " ".join(words) + '"' + prefix)
-    if len(terms) > MAX_QUERY_TERMS:
-        raise CatalogueQueryError("q", f"at most {MAX_QUERY_TERMS} words or phrases, got {len(terms)}")
-    return " AND ".join(terms) or None

@@ -1,162 +1,276 @@
-"""What the catalogue index holds, read from the store with a few whole-graph queries at build time.
+"""What the catalogue index holds, read from the store at build time by index scans, one predicate at a time
+(a million quads a second; no query to plan, nothing held but what the index keeps).
 
 Entities (everything under the base with a label or a text, and every mitigation and source), the facet
 values each mitigation carries (its category and every broader category, stage, actor, function, source),
-and every value a filter can take with its label and its place in the list of choices.
+every value a filter can take with its IRI, label and place among the choices, and each mitigation's cells
+of the CSV table (the columns of the download's CSV, mitigraph.mitigation_table).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from typing import NamedTuple
 
-from pyoxigraph import BlankNode, Literal, NamedNode
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode
 
-from mitigraph.namespaces import DCTERMS, FOAF, RDF, RDFS, SCHEMA, SKOS
+from mitigraph.mitigation_table import COLUMNS
+from mitigraph.namespaces import DCTERMS, MG, RDF, SKOS, XSD
+from mitigraph.site.labels import (
+    LABEL_PREDICATES,
+    TEXT_PREDICATES,
+    best_literal,
+    code_key,
+    readable_tail,
+    shorten,
+)
 from mitigraph.store import GraphReader
 
-LABELS = tuple(str(term) for term in (RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name, SCHEMA.name))
-"""Where an entity's label is, best first."""
-TEXTS = tuple(str(term) for term in (DCTERMS.description, SKOS.definition, DCTERMS.abstract))
-"""Where an entity's searchable text is, best first."""
 FACET_PATHS = {
-    "stage": ("mg:lifecycleStage", "lifecycle-stage"),
-    "actor": ("mg:actor", "actor"),
-    "function": ("mg:riskManagementFunction", "risk-management-function"),
-    "source": ("mg:citedIn", "source"),
+    "stage": (str(MG.lifecycleStage), "lifecycle-stage"),
+    "actor": (str(MG.actor), "actor"),
+    "function": (str(MG.riskManagementFunction), "risk-management-function"),
+    "source": (str(MG.citedIn), "source"),
 }
 """Facet -> (the property a mitigation carries it by, the IRI path its values are minted under)."""
+CELL_COLUMNS = {"stage": "lifecycle_stage", "actor": "actor", "function": "risk_management_function"}
+"""Facets whose values' labels are columns of the CSV table."""
+LISTED_CLASSES = {str(MG.Mitigation): "mitigation", str(MG.Source): "source"}
+"""The classes whose every instance is listed (`/mitigations`, `/sources`), labelled or not."""
+VALUE_LABELS = (str(SKOS.prefLabel), str(DCTERMS.title))
+NO_CODE = "~"
 
 
-@dataclass(frozen=True)
-class EntityRow:
+class EntityRow(NamedTuple):
     iri: str
     kind: str
-    """The IRI's first path segment, hyphens as spaces ("mitigation", "category", "lifecycle stage")."""
+    """What it is, for a reader: "mitigation" and "source" by class, else the IRI's first path segment with
+    hyphens as spaces ("category", "lifecycle stage")."""
+    listed_as: str
+    """"mitigation" or "source" for an instance of mg:Mitigation or mg:Source, else ""."""
     label: str
     text: str
     sort_code: str
-    """The taxonomy position of a mitigation's category ("001.002.003"), "" for other entities."""
+    """The taxonomy position of a mitigation's category ("001.002.003"); NO_CODE, which sorts after every
+    code, for a mitigation without a coded category and for other entities."""
+    category: str
+    """The IRI of the category a mitigation is shown in (its first by code), "" when it has none."""
     incomplete: bool
+    cells: Mapping[str, tuple[str, ...]]
+    """A mitigation's values of the CSV columns after `iri` and `label` (COLUMNS), each sorted."""
 
 
-@dataclass(frozen=True)
-class TagRow:
+class TagRow(NamedTuple):
     iri: str
     facet: str
     value: str
 
 
-@dataclass(frozen=True)
-class ValueRow:
+class ValueRow(NamedTuple):
     facet: str
     value: str
+    iri: str
     label: str
     position: int
     depth: int
 
 
-ENTITY_VALUES = f"""
-SELECT ?x ?p ?v ?base WHERE {{
-  VALUES ?p {{ {" ".join(f"<{iri}>" for iri in LABELS + TEXTS)} }}
-  ?x ?p ?v .
-  FILTER(isIRI(?x) && isLiteral(?v) && STRSTARTS(STR(?x), ?base))
-}}
-"""
-LISTED = """
-SELECT DISTINCT ?x ?base WHERE {
-  VALUES ?class { mg:Mitigation mg:Source }
-  ?x a ?class .
-  FILTER(isIRI(?x) && STRSTARTS(STR(?x), ?base))
-}
-"""
-INCOMPLETE = "SELECT ?x WHERE { ?x a mg:Mitigation ; mg:pageIncomplete true }"
-CATEGORIES = """
-SELECT ?c ?code ?label ?parent WHERE {
-  ?c a mg:Category .
-  OPTIONAL { ?c skos:notation ?code }
-  OPTIONAL { ?c skos:prefLabel ?label }
-  OPTIONAL { ?c mg:subcategoryOf ?parent }
-}
-"""
-CATEGORY_TAGS = "SELECT DISTINCT ?x ?c WHERE { ?x a mg:Mitigation ; mg:inCategory/mg:subcategoryOf* ?c }"
-DIRECT_CATEGORY = "SELECT ?x ?c WHERE { ?x a mg:Mitigation ; mg:inCategory ?c }"
-FACET_TAGS = "SELECT ?x ?v WHERE {{ ?x a mg:Mitigation ; {property} ?v . FILTER(isIRI(?v)) }}"
-ORDERS = "SELECT ?collection ?head WHERE { ?collection a skos:OrderedCollection ; skos:memberList ?head }"
-"""A facet's values in their own order (the lifecycle stages) come from a SKOS ordered collection."""
+class CatalogueSource:
+    """The store as the catalogue reads it: scans by predicate, each done once."""
+
+    def __init__(self, reader: GraphReader, *, base: str) -> None:
+        self.reader = reader
+        self.base = base
+        self._values: dict[str, dict[str, list[str]]] = {}
+        self.listed = {
+            subject: kind
+            for cls, kind in LISTED_CLASSES.items()
+            for subject in self.subjects(str(RDF.type), NamedNode(cls))
+        }
+        self.mitigations = frozenset(iri for iri, kind in self.listed.items() if kind == "mitigation")
+        self.categories = set(self.subjects(str(RDF.type), NamedNode(str(MG.Category))))
+        self.codes = {
+            iri: value.value for iri, value in self.literals(str(SKOS.notation)) if iri in self.categories
+        }
+        self.parents: dict[str, list[str]] = defaultdict(list)
+        for iri, value in self.pairs(str(MG.subcategoryOf)):
+            if isinstance(value, NamedNode):
+                self.parents[iri].append(value.value)
+        self.direct = self.values_of_mitigations(str(MG.inCategory))
+
+    def pairs(self, predicate: str) -> Iterator[tuple[str, NamedNode | BlankNode | Literal]]:
+        """(subject IRI, object) of every triple with `predicate` in the default graph."""
+        for quad in self.reader.store.quads_for_pattern(None, NamedNode(predicate), None, DefaultGraph()):
+            subject = quad.subject
+            if type(subject) is NamedNode:
+                yield subject.value, quad.object  # type: ignore[misc]
+
+    def literals(self, predicate: str) -> Iterator[tuple[str, Literal]]:
+        return ((s, o) for s, o in self.pairs(predicate) if isinstance(o, Literal))
+
+    def subjects(self, predicate: str, value: NamedNode) -> Iterator[str]:
+        for quad in self.reader.store.quads_for_pattern(None, NamedNode(predicate), value, DefaultGraph()):
+            if isinstance(quad.subject, NamedNode):
+                yield quad.subject.value
+
+    def values_of_mitigations(self, predicate: str) -> dict[str, list[str]]:
+        """Mitigation IRI -> the IRIs it has for `predicate` (each predicate scanned once)."""
+        if predicate not in self._values:
+            found: dict[str, list[str]] = defaultdict(list)
+            for subject, value in self.pairs(predicate):
+                if subject in self.mitigations and isinstance(value, NamedNode):
+                    found[subject].append(value.value)
+            self._values[predicate] = found
+        return self._values[predicate]
+
+    def labels_of(self, predicates: Iterable[str], among: set[str]) -> dict[str, list[Literal]]:
+        """IRI in `among` -> every literal of the first of `predicates` it has."""
+        found: dict[str, list[Literal]] = {}
+        for predicate in predicates:
+            here: dict[str, list[Literal]] = defaultdict(list)
+            for subject, value in self.literals(predicate):
+                if subject in among and subject not in found:
+                    here[subject].append(value)
+            found.update(here)
+        return found
 
 
-def entity_rows(reader: GraphReader, *, base: str) -> Iterator[EntityRow]:
-    values: dict[str, dict[str, list[Literal]]] = defaultdict(lambda: defaultdict(list))
-    for row in reader.select(ENTITY_VALUES, base=Literal(base)):
-        values[row["x"].value][row["p"].value].append(row["v"])  # type: ignore[arg-type]
-    listed = {row["x"].value for row in reader.select(LISTED, base=Literal(base))}
-    incomplete = {row["x"].value for row in reader.select(INCOMPLETE)}
-    codes = _category_codes(reader)
-    sort_codes: dict[str, str] = {}
-    for row in reader.select(DIRECT_CATEGORY):
-        code = _sortable(codes.get(row["c"].value, "~"))
-        sort_codes[row["x"].value] = min(code, sort_codes.get(row["x"].value, code))
-    for iri in sorted(values.keys() | listed):
-        found = values.get(iri, {})
+def entity_rows(source: CatalogueSource) -> Iterator[EntityRow]:
+    base = source.base
+    labels = _best_values(source, LABEL_PREDICATES)
+    texts = _best_values(source, TEXT_PREDICATES)
+    incomplete = {s for s, v in source.literals(str(MG.pageIncomplete)) if _is_true(v)}
+    cells = _cells(source)
+    for iri in sorted(labels.keys() | texts.keys() | source.listed.keys()):
+        text = texts.get(iri, "")
+        shown = min(
+            ((_sortable(source.codes.get(c, NO_CODE)), c) for c in source.direct.get(iri, ())), default=None
+        )
         yield EntityRow(
             iri=iri,
-            kind=iri[len(base) :].split("/", 1)[0].replace("-", " "),
-            label=_first(found, LABELS) or _readable_tail(iri),
-            text=_first(found, TEXTS),
-            sort_code=sort_codes.get(iri, ""),
-            incomplete=iri in incomplete,
+            kind=source.listed.get(iri) or iri[len(base) :].split("/", 1)[0].replace("-", " "),
+            listed_as=source.listed.get(iri, ""),
+            label=labels.get(iri) or shorten(text) or readable_tail(iri),
+            text=text,
+            sort_code=shown[0] if shown else NO_CODE,
+            category=shown[1] if shown else "",
+            incomplete=iri in incomplete and iri in source.mitigations,
+            cells=cells.get(iri, {}),
         )
 
 
-def tag_rows(reader: GraphReader, *, base: str) -> Iterator[TagRow]:
-    codes = _category_codes(reader)
-    for row in reader.select(CATEGORY_TAGS):
-        yield TagRow(row["x"].value, "category", _category_value(row["c"].value, codes, base=base))
+def tag_rows(source: CatalogueSource) -> Iterator[TagRow]:
+    tagged: dict[str, list[str]] = {}
+    """A category -> the filter values of it and every category above it (worked out once each)."""
+    for mitigation, categories in source.direct.items():
+        values: set[str] = set()
+        for category in categories:
+            if category not in tagged:
+                tagged[category] = [
+                    _category_value(a, source) for a in _with_ancestors(category, source.parents)
+                ]
+            values.update(tagged[category])
+        for value in sorted(values):
+            yield TagRow(mitigation, "category", value)
     for facet, (prop, path) in FACET_PATHS.items():
-        for row in reader.select(FACET_TAGS.format(property=prop)):
-            yield TagRow(row["x"].value, facet, _slug(row["v"].value, base=base, path=path))
+        slugs: dict[str, str] = {}
+        for mitigation, iris in source.values_of_mitigations(prop).items():
+            for iri in dict.fromkeys(iris):
+                if iri not in slugs:
+                    slugs[iri] = _slug(iri, base=source.base, path=path)
+                yield TagRow(mitigation, facet, slugs[iri])
 
 
-def value_rows(reader: GraphReader, *, base: str) -> Iterator[ValueRow]:
-    categories = {row["c"].value: row for row in reader.select(CATEGORIES)}
-    codes = _category_codes(reader)
-    parents = {iri: row["parent"].value for iri, row in categories.items() if "parent" in row}
+def value_rows(source: CatalogueSource) -> Iterator[ValueRow]:
+    names = source.labels_of((str(SKOS.prefLabel),), source.categories)
+    definitions = source.labels_of((str(SKOS.definition),), source.categories)
+    titles = {
+        iri: best_literal(names.get(iri, []))
+        or shorten(best_literal(definitions.get(iri, [])))
+        or readable_tail(iri)
+        for iri in source.categories
+    }
+    codes = source.codes
     ordered = sorted(
-        categories, key=lambda iri: (_sortable(codes.get(iri, "~")), _label(categories[iri], iri))
+        source.categories, key=lambda iri: (code_key(codes.get(iri, NO_CODE)), titles[iri].casefold())
     )
     for position, iri in enumerate(ordered):
         code = codes.get(iri)
-        name = _label(categories[iri], iri)
-        yield ValueRow(
-            "category",
-            _category_value(iri, codes, base=base),
-            f"{code} {name}" if code else name,
-            position,
-            _depth(iri, parents),
-        )
-    orders = _collection_orders(reader)
+        label = f"{code} {titles[iri]}" if code and code != titles[iri] else titles[iri]
+        depth = _depth(iri, source.parents)
+        yield ValueRow("category", _category_value(iri, source), iri, label, position, depth)
+    orders = _collection_orders(source.reader)
     for facet, (prop, path) in FACET_PATHS.items():
-        labels: dict[str, str] = {}
-        for row in reader.select(f"SELECT DISTINCT ?v WHERE {{ ?x {prop} ?v . FILTER(isIRI(?v)) }}"):
-            labels[row["v"].value] = ""
-        for iri in labels:
-            rows = reader.select(
-                "SELECT ?v ?label WHERE { ?v skos:prefLabel|dcterms:title ?label }", v=NamedNode(iri)
-            )
-            labels[iri] = rows[0]["label"].value if rows else _readable_tail(iri)
-        ranked = sorted(labels, key=lambda iri: (orders.get(iri, len(orders)), labels[iri].casefold()))
+        used = {value for values in source.values_of_mitigations(prop).values() for value in values}
+        found = source.labels_of(VALUE_LABELS, used)
+        labels = {iri: best_literal(found.get(iri, [])) or readable_tail(iri) for iri in used}
+        ranked = sorted(labels, key=lambda iri: (orders.get(iri, len(orders)), labels[iri].casefold(), iri))
         for position, iri in enumerate(ranked):
-            yield ValueRow(facet, _slug(iri, base=base, path=path), labels[iri], position, 0)
+            yield ValueRow(facet, _slug(iri, base=source.base, path=path), iri, labels[iri], position, 0)
+
+
+def _best_values(source: CatalogueSource, predicates: tuple[str, ...]) -> dict[str, str]:
+    """IRI (under the base, or listed) -> its best literal of the first of `predicates` it has one of."""
+    found: dict[str, str] = {}
+    for predicate in predicates:
+        literals: dict[str, list[Literal]] = defaultdict(list)
+        for subject, value in source.literals(predicate):
+            if subject not in found and (subject.startswith(source.base) or subject in source.listed):
+                literals[subject].append(value)
+        found.update((iri, best_literal(values)) for iri, values in literals.items())
+    return found
+
+
+def _cells(source: CatalogueSource) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Mitigation -> CSV column -> its values, as the download's CSV states them."""
+    cells: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    category_names = source.labels_of((str(SKOS.prefLabel),), source.categories)
+    for mitigation, categories in source.direct.items():
+        for category in categories:
+            if category in source.codes:
+                cells[mitigation]["category_code"].add(source.codes[category])
+            cells[mitigation]["category_name"].update(v.value for v in category_names.get(category, ()))
+    cited = source.values_of_mitigations(FACET_PATHS["source"][0])
+    sources = {value for values in cited.values() for value in values}
+    titles = _all_literals(source, str(DCTERMS.title), sources)
+    issued = _all_literals(source, str(DCTERMS.issued), sources)
+    for mitigation, values in cited.items():
+        for value in values:
+            cells[mitigation]["source_title"].update(titles.get(value, ()))
+            cells[mitigation]["year"].update(issued.get(value, ()))
+    for facet, column in CELL_COLUMNS.items():
+        tagged = source.values_of_mitigations(FACET_PATHS[facet][0])
+        used = {value for values in tagged.values() for value in values}
+        labels = _all_literals(source, str(SKOS.prefLabel), used)
+        for mitigation, values in tagged.items():
+            for value in values:
+                cells[mitigation][column].update(labels.get(value, ()))
+    return {
+        iri: {column: tuple(sorted(found[column])) for column in COLUMNS if found.get(column)}
+        for iri, found in cells.items()
+    }
+
+
+def _is_true(value: Literal) -> bool:
+    """Equal to SPARQL's `true` (an xsd:boolean "true" or "1"), as the list's SPARQL query compares it."""
+    return value.datatype.value == str(XSD.boolean) and value.value in ("true", "1")
+
+
+def _all_literals(source: CatalogueSource, predicate: str, among: set[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for subject, value in source.literals(predicate):
+        if subject in among:
+            found[subject].append(value.value)
+    return found
 
 
 def _collection_orders(reader: GraphReader) -> dict[str, int]:
-    """Member IRI -> its place in the SKOS ordered collection that lists it."""
+    """Member IRI -> its place in the SKOS ordered collection that lists it (the lifecycle stages)."""
     orders: dict[str, int] = {}
-    for row in reader.select(ORDERS):
-        cell = row["head"]
-        position = 0
+    query = "SELECT ?head WHERE { ?collection a skos:OrderedCollection ; skos:memberList ?head }"
+    for row in reader.rows(query):
+        cell, position = row["head"], 0
         while isinstance(cell, NamedNode | BlankNode) and cell.value != str(RDF.nil):
             facts = dict(reader.triples_about(cell))  # type: ignore[arg-type]
             member = facts.get(NamedNode(str(RDF.first)))
@@ -167,16 +281,26 @@ def _collection_orders(reader: GraphReader) -> dict[str, int]:
     return orders
 
 
-def _category_codes(reader: GraphReader) -> dict[str, str]:
-    return {
-        row["c"].value: row["code"].value
-        for row in reader.select("SELECT ?c ?code WHERE { ?c a mg:Category ; skos:notation ?code }")
-    }
+def _with_ancestors(category: str, parents: Mapping[str, list[str]]) -> set[str]:
+    """The category and every broader one, as `mg:subcategoryOf*` reaches them."""
+    found, frontier = {category}, [category]
+    while frontier:
+        frontier = [p for c in frontier for p in parents.get(c, ()) if p not in found]
+        found.update(frontier)
+    return found
 
 
-def _category_value(iri: str, codes: dict[str, str], *, base: str) -> str:
+def _depth(category: str, parents: Mapping[str, list[str]]) -> int:
+    """How far below the top the category sits, by its first parent (a cycle is cut)."""
+    chain = [category]
+    while parents.get(chain[-1]) and parents[chain[-1]][0] not in chain:
+        chain.append(parents[chain[-1]][0])
+    return len(chain) - 1
+
+
+def _category_value(iri: str, source: CatalogueSource) -> str:
     """A category's filter value: its code, or (a provisional category without one) its IRI's tail."""
-    return codes.get(iri) or _slug(iri, base=base, path="category")
+    return source.codes.get(iri) or _slug(iri, base=source.base, path="category")
 
 
 def _slug(iri: str, *, base: str, path: str) -> str:
@@ -187,31 +311,3 @@ def _slug(iri: str, *, base: str, path: str) -> str:
 def _sortable(code: str) -> str:
     """ "1.10.2" -> "001.010.002", so codes sort in taxonomy order as text."""
     return ".".join(part.zfill(3) if part.isdigit() else part for part in code.split("."))
-
-
-def _depth(iri: str, parents: dict[str, str]) -> int:
-    depth, seen = 0, {iri}
-    while iri in parents and parents[iri] not in seen:
-        iri = parents[iri]
-        seen.add(iri)
-        depth += 1
-    return depth
-
-
-def _first(found: dict[str, list[Literal]], predicates: tuple[str, ...]) -> str:
-    for predicate in predicates:
-        literals = found.get(predicate)
-        if literals:
-            preferred = sorted(literals, key=lambda lit: (lit.language not in (None, "en"), lit.value))
-            return preferred[0].value
-    return ""
-
-
-def _label(row: Mapping[str, object], iri: str) -> str:
-    label = row.get("label")
-    return label.value if isinstance(label, Literal) else _readable_tail(iri)
-
-
-def _readable_tail(iri: str) -> str:
-    tail = iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    return tail.replace("-", " ").strip() or iri

@@ -1,5 +1,5 @@
 """What a written site holds and where: its directory inside the store directory, its metadata, its figures
-(one pickle of our own dataclasses) and its download files.
+(one pickle of our own dataclasses), its catalogue index (one SQLite file) and its download files.
 
 The site lives in `<store>/mitigraph-site/`, inside the store directory, so a store and its site are written,
 swapped in and copied together, and a replica can never pair a store with another store's site.
@@ -10,16 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from mitigraph.site.coverage import Coverage
 from mitigraph.site.documents import StoredDocuments
 from mitigraph.site.downloads import Download
-from mitigraph.site.figures import Counts, Coverage
-from mitigraph.site.search import SearchIndex
+from mitigraph.site.figures import Counts
 from mitigraph.site.taxonomy import Taxonomy
 
 SITE_DIR_NAME = "mitigraph-site"
 """The site's directory inside the store directory (Oxigraph's RocksDB ignores names it did not write)."""
 METADATA_FILE = "metadata.json"
-FIGURES_LAYOUT = 3
+FIGURES_LAYOUT = 4
 """Raised whenever the figures' classes change, so a site written by an earlier build of the same version
 is recognised as stale (its figures file has another name) rather than unpickled into missing fields."""
 FIGURES_FILE = f"figures-{FIGURES_LAYOUT}.pickle"
@@ -45,18 +45,19 @@ class SiteFigures:
     counts: Counts
     facet_counts: dict[str, int]
     coverage: Coverage
-    search_index: SearchIndex
     downloads: dict[str, Download]
     documents: StoredDocuments
 
 
 @dataclass(frozen=True)
 class WrittenSite:
-    """A site as read back: its metadata, its figures and the directory its download files are in."""
+    """A site as read back: its metadata, its figures, its catalogue index and the directory its download
+    files are in."""
 
     metadata: SiteMetadata
     figures: SiteFigures
     downloads_dir: Path
+    catalogue_path: Path
 
 
 def site_dir(store_dir: Path) -> Path:

@@ -12,6 +12,7 @@ import pickle
 from pathlib import Path
 
 from mitigraph import __version__
+from mitigraph.site.catalogue_writing import CATALOGUE_FILE
 from mitigraph.site.layout import (
     DOWNLOADS_DIR,
     FIGURES_FILE,
@@ -57,6 +58,8 @@ def unusable_reason(directory: Path, *, base: str) -> str | None:
         return str(error)
     if reason is None and not (Path(directory) / FIGURES_FILE).is_file():
         return f"its figures are in an older layout (no {FIGURES_FILE})"
+    if reason is None and not (Path(directory) / CATALOGUE_FILE).is_file():
+        return f"it has no catalogue index ({CATALOGUE_FILE})"
     return reason
 
 
@@ -79,4 +82,12 @@ def read_site(directory: Path, *, base: str) -> WrittenSite:
         raise SiteError(f"unreadable site cache {directory / FIGURES_FILE}: {error}") from error
     if not isinstance(figures, SiteFigures):
         raise SiteError(f"{directory / FIGURES_FILE} does not hold Mitigraph's site figures")
-    return WrittenSite(metadata=metadata, figures=figures, downloads_dir=directory / DOWNLOADS_DIR)
+    catalogue_path = directory / CATALOGUE_FILE
+    if not catalogue_path.is_file():
+        raise SiteError(f"the site cache at {directory} has no catalogue index; restart `mitigraph serve`")
+    return WrittenSite(
+        metadata=metadata,
+        figures=figures,
+        downloads_dir=directory / DOWNLOADS_DIR,
+        catalogue_path=catalogue_path,
+    )

@@ -1,5 +1,6 @@
-"""Writing a site: every figure, the search index, the downloads and the documents, computed once from a
-store by the process that writes the store (or by `serve`, for a store that has no current site).
+"""Writing a site: every figure, the catalogue index (word search and the filterable list), the downloads
+and the documents, computed once from a store by the process that writes the store (or by `serve`, for a
+store that has no current site).
 
 The site is written into a staging directory and renamed into place, so a reader never sees half of one.
 """
@@ -20,9 +21,11 @@ from mitigraph import __version__
 from mitigraph.files import staging_directory
 from mitigraph.formats import formats_for
 from mitigraph.progress import Stages
+from mitigraph.site.catalogue_writing import CATALOGUE_FILE, write_catalogue_of
+from mitigraph.site.coverage import read_coverage
 from mitigraph.site.documents import build_documents
 from mitigraph.site.downloads import write_download
-from mitigraph.site.figures import read_counts, read_coverage, read_facet_counts
+from mitigraph.site.figures import read_counts, read_facet_counts
 from mitigraph.site.layout import (
     DOWNLOADS_DIR,
     FIGURES_FILE,
@@ -32,7 +35,6 @@ from mitigraph.site.layout import (
     site_dir,
 )
 from mitigraph.site.parallel_downloads import downloads_in_parallel
-from mitigraph.site.search import read_search_index
 from mitigraph.site.taxonomy import read_taxonomy
 from mitigraph.store import GraphReader, memory_store, open_read_only
 
@@ -66,7 +68,7 @@ def write_site_of(
 
     With `parallel`, the graph downloads are written by a forked process (mitigraph.site.parallel_downloads)
     while this one does `alongside` (other work, such as writing the on-disk store), the figures and the
-    search index; `store` must then be an in-memory store. The "downloads" stage is then the CSV (written
+    catalogue index; `store` must then be an in-memory store. The "downloads" stage is then the CSV (written
     here: its query needs a few hundred MB, better not held while the other process holds its own) and the
     wait for the other process.
     `exported` names files already written from the same store in download formats (by file name, as
@@ -93,8 +95,8 @@ def write_site_of(
             taxonomy = read_taxonomy(reader)
             counts, facet_counts = read_counts(reader), read_facet_counts(reader)
             coverage = read_coverage(reader, taxonomy)
-        with stages.stage("search"):
-            search_index = read_search_index(reader, base=base)
+        with stages.stage("catalogue"):
+            write_catalogue_of(reader, staged / CATALOGUE_FILE, base=base)
         with stages.stage("downloads", total=len(offered), unit=" files") as bar:
             downloads = {}
             for fmt in offered:
@@ -114,7 +116,6 @@ def write_site_of(
             counts=counts,
             facet_counts=facet_counts,
             coverage=coverage,
-            search_index=search_index,
             downloads={name: downloads[name] for name in sorted(downloads)},
             documents=documents,
         )

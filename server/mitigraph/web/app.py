@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,39 +22,26 @@ from anyio import to_thread
 from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, VOID
-from rdflib_endpoint import SparqlRouter
-from rdflib_endpoint.utils import QueryExample
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mitigraph import __version__
-from mitigraph.examples import ExampleQuery, example_queries
-from mitigraph.formats import formats_for, serialize_triples
-from mitigraph.namespaces import SD
+from mitigraph.examples import example_queries
 from mitigraph.query_pool import PoolStats, QueryPool
 from mitigraph.remote_backend import remote_reader_and_pool
 from mitigraph.settings import Settings, SettingsError
 from mitigraph.site import read_site, site_dir
-from mitigraph.site.documents import oxigraph_triples
 from mitigraph.store import GraphReader, open_read_only
+from mitigraph.web.editor import TITLE, YASGUI_DIR, YASGUI_URL_PATH, build_landing
 from mitigraph.web.errors import install_error_handlers, refuse_other_methods
 from mitigraph.web.pages import create_pages_app
-from mitigraph.web.sparql import QUERY_METHODS, Landing, sparql_router
+from mitigraph.web.sparql import sparql_routes
 
 SETTINGS_VARIABLE = "MITIGRAPH_SETTINGS"
 """The environment variable through which `mitigraph serve` hands its Settings (as JSON) to each worker."""
 SITE_VARIABLE = "MITIGRAPH_SITE"
 """Set by `mitigraph serve` to the site the workers read: the store's own, or one it computed because the
 store had none, or one written by another version."""
-YASGUI_DIR = Path(__file__).resolve().parent / "static" / "yasgui"
-YASGUI_URL_PATH = "/static/yasgui"
-TITLE = "Mitigraph SPARQL endpoint"
-DESCRIPTION = (
-    "A read-only SPARQL 1.1 endpoint over Mitigraph, "
-    "a linked, validated knowledge graph of AI-risk mitigations."
-)
 
 log = logging.getLogger(__name__)
 
@@ -110,12 +96,13 @@ def create_app(settings: Settings, *, site: Path | None = None) -> FastAPI:
     pages = create_pages_app(settings, reader, written=written)
     install_error_handlers(app, pages=pages)
     app.add_middleware(ReadOnlyCORS)
-    landing = build_landing(settings, examples=example_queries(), triples=written.metadata.triples)
-    app.include_router(sparql_router(settings=settings, pool=pool, landing=landing))
+    landing = build_landing(
+        settings, examples=example_queries(), triples=written.metadata.triples, pages=pages
+    )
+    app.router.routes.extend(sparql_routes(settings=settings, pool=pool, landing=landing))
     app.include_router(
         health_router(pool, lifecycle=lifecycle, query_store=query_store, triples=written.metadata.triples)
     )
-    refuse_other_methods(app, ("/sparql", "/sparql/"), allow=QUERY_METHODS)
     refuse_other_methods(app, ("/health",), allow=HEALTH_METHODS)
     app.mount(YASGUI_URL_PATH, StaticFiles(directory=YASGUI_DIR), name="yasgui")
     app.mount("/", WSGIMiddleware(pages))  # type: ignore[arg-type]
@@ -232,87 +219,3 @@ def _cors(app: ASGIApp, *, methods: Sequence[str]) -> CORSMiddleware:
         expose_headers=["Retry-After"],
         max_age=CORS_MAX_AGE_SECONDS,
     )
-
-
-# ---------------------------------------------------------------- the landing page of /sparql
-
-
-def build_landing(settings: Settings, *, examples: Sequence[ExampleQuery], triples: int) -> Landing:
-    """YASGUI (with the examples as tabs, assets served locally) and the service description, built once."""
-    endpoint = settings.public_url.rstrip("/") + "/sparql"
-    router = SparqlRouter(
-        path="/sparql",
-        title=TITLE,
-        description=DESCRIPTION,
-        version=__version__,
-        graph=Graph(),
-        public_url=endpoint,
-        favicon="data:,",
-        example_queries=yasgui_tabs(examples, endpoint=endpoint),
-    )
-    html = local_yasgui_assets(bytes(router.serve_yasgui().body).decode("utf-8"))
-    description = oxigraph_triples(
-        describe_service(router.service_description, settings=settings, triples=triples)
-    )
-    return Landing(
-        yasgui_html=html,
-        service_description={
-            fmt.media_type: serialize_triples(description, fmt, base=settings.base)
-            for fmt in formats_for("sparql", kind="graph")
-        },
-    )
-
-
-def yasgui_tabs(examples: Sequence[ExampleQuery], *, endpoint: str) -> dict[str, QueryExample]:
-    """Every example as a named tab; rdflib-endpoint's page opens the first entry in its unnamed first tab,
-    so that entry repeats the first example rather than hiding its name."""
-    tabs: dict[str, QueryExample] = {
-        example.label: {"query": example.query, "endpoint": endpoint} for example in examples
-    }
-    if not examples:
-        return tabs
-    return {"": tabs[examples[0].label], **tabs}
-
-
-def local_yasgui_assets(html: str) -> str:
-    """Point the YASGUI page at our vendored copy of @zazuko/yasgui instead of a CDN; fail if any remain."""
-    html = re.sub(r"https://unpkg\.com/@[\w.-]+/yasgui@[\w.-]+/build/", YASGUI_URL_PATH + "/", html)
-    if re.search(r"""(src|href)=["']https?://""", html):
-        raise RuntimeError("the YASGUI page still loads assets from another site; update local_yasgui_assets")
-    return html
-
-
-def describe_service(description: Graph, *, settings: Settings, triples: int) -> Graph:
-    """Correct rdflib-endpoint's service description to what this endpoint really does.
-
-    It refuses SERVICE (no sd:BasicFederatedQuery) and accepts no input (no LOAD, so no sd:inputFormat);
-    it writes the formats the registry offers on /sparql; its default graph is the whole graph.
-    """
-    service = next(description.subjects(RDF.type, SD.Service))
-    description.remove((service, SD.feature, SD.BasicFederatedQuery))
-    description.remove((service, SD.inputFormat, None))
-    description.remove((service, SD.resultFormat, None))
-    for fmt in formats_for("sparql"):
-        if fmt.w3c_iri is not None:
-            description.add((service, SD.resultFormat, URIRef(fmt.w3c_iri)))
-    description.add(
-        (
-            service,
-            RDFS.comment,
-            Literal(
-                "Read-only: SPARQL Update is refused (403); SERVICE, FROM, FROM NAMED and LOAD are "
-                f"refused (400). Limits: {settings.max_query_bytes} bytes of query text, "
-                f"{settings.query_timeout:g} s per query, {settings.max_result_bytes} bytes of result.",
-                lang="en",
-            ),
-        )
-    )
-    for dataset in description.objects(service, SD.defaultDataset):
-        for graph in description.objects(dataset, SD.defaultGraph):
-            description.add((graph, VOID.triples, Literal(triples)))
-    if not any(description.objects(service, SD.defaultDataset)):
-        dataset, graph = BNode(), BNode()
-        description.add((service, SD.defaultDataset, dataset))
-        description.add((dataset, SD.defaultGraph, graph))
-        description.add((graph, VOID.triples, Literal(triples)))
-    return description

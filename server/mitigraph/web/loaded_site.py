@@ -19,6 +19,7 @@ from mitigraph.examples import ExampleQuery, example_queries
 from mitigraph.iris import Minter
 from mitigraph.namespaces import bind_prefixes
 from mitigraph.settings import Settings
+from mitigraph.site.catalogue import Catalogue
 from mitigraph.site.documents import ShapeSummary, StoredDocuments, in_every_page_format
 from mitigraph.site.layout import SiteFigures, WrittenSite
 from mitigraph.store import GraphReader
@@ -51,6 +52,8 @@ class Site:
     """Everything about the whole graph, as the written site holds it."""
     downloads_dir: Path
     """Where the download files and their gzip copies are (inside the written site)."""
+    catalogue: Catalogue
+    """Word search and the filterable list (the written site's catalogue index, opened read-only)."""
     documents: Documents
     examples: tuple[ExampleQuery, ...]
 
@@ -64,6 +67,7 @@ def load_site(settings: Settings, reader: GraphReader, *, written: WrittenSite) 
         linker=Linker(reader, base=settings.base),
         figures=figures,
         downloads_dir=written.downloads_dir,
+        catalogue=Catalogue(written.catalogue_path),
         documents=served_documents(figures.documents, settings=settings, download_names=figures.downloads),
         examples=tuple(example_queries()),
     )

@@ -5,8 +5,12 @@ GET (or HEAD) `?query=`, POST a form, or POST `application/sparql-query`; any ot
 SERVICE/FROM/LOAD and protocol dataset parameters (400), oversized text (413), a body in another media type
 or charset than UTF-8 (415; media types and their parameters are read case-insensitively, RFC 9110 8.3.1),
 a client past its fair share (429, mitigraph.web.fairness). A plain GET without a query shows YASGUI to a
-browser and the service description to anything else. Handlers are plain `def`, so FastAPI runs them in its
-threadpool.
+browser and the service description to anything else; a browser navigating to a link with a query (HTML
+preferred, no `format`) gets the editor with that query open.
+
+The route is a plain ASGI endpoint, not a FastAPI handler: no request validation, no dependency solving,
+no hop to a thread. Checks run on the event loop (a text past INLINE_CHECK_CHARS in a thread), the query
+waits for its process without a thread (QueryPool.run_async); a ProtocolError is written by web.errors.
 
 Results are negotiated from the format registry (mitigraph.formats) by Accept, and by `?format=` (a
 format's name, alias or media type: `json`, `xml`, `csv`, `tsv`, `ttl`, `jsonld`, `nt`, `rdf`...) as a
@@ -18,22 +22,29 @@ a kind it does not name (`csv` for a CONSTRUCT) is negotiated by Accept. A value
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from fastapi import APIRouter, Depends, Request, Response
+from anyio import to_thread
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from mitigraph.formats import format_named
-from mitigraph.query_guard import refusal_for
+from mitigraph.query_guard import ACCESS_KEYWORDS, UPDATE_KEYWORDS, refusal_for
 from mitigraph.query_pool import (
     NoAcceptableFormat,
     PoolBusy,
     QueryFailed,
     QueryJob,
     QueryOutOfMemory,
-    QueryPool,
     QueryRejected,
+    QueryResult,
     QuerySyntaxError,
     QueryTimeout,
     ResultTooLarge,
@@ -51,6 +62,13 @@ from mitigraph.web.sparql_request import (
     request_from_url,
 )
 
+INLINE_CHECK_CHARS = 16 * 1024
+"""Query texts up to this long are checked on the event loop (well under a millisecond); longer ones (up
+to max_query_bytes) in a thread, so one large query never holds up the other requests of its worker."""
+NEGOTIATION_CACHE_SIZE = 256
+NEGOTIATION_CACHE_MAX_CHARS = 512
+"""Accept headers up to this long have their negotiation remembered (clients send the same few)."""
+
 SOLUTION_OFFERS = offers_for("sparql", kind="results")
 """What SELECT and ASK results are written as; the first (SPARQL JSON) is the default."""
 GRAPH_OFFERS = offers_for("sparql", kind="graph")
@@ -61,6 +79,8 @@ LANDING_OFFERS = (
     HTML_OFFER,
 )
 """A GET without a query: the service description by default, YASGUI when the client prefers HTML."""
+EDITOR_HEADERS = {"Vary": "Accept, Sec-Fetch-Dest"}
+"""The editor answers a link only for a navigating browser (_opens_editor)."""
 QUERY_METHODS = ("GET", "HEAD", "POST")
 """What /sparql answers; any other method gets 405 naming these in `Allow`."""
 
@@ -74,40 +94,65 @@ class Landing:
     """Serialised service description by media type (one per LANDING_OFFERS entry except HTML)."""
 
 
-def sparql_router(*, settings: Settings, pool: QueryPool, landing: Landing) -> APIRouter:
-    """The `/sparql` routes (with and without a trailing slash) over the given query pool; other methods
-    than QUERY_METHODS are refused by the app (mitigraph.web.errors.refuse_other_methods)."""
-    router = APIRouter()
-    answer = _Answerer(settings=settings, pool=pool, landing=landing)
-    read_body = body_reader(limit=body_limit(settings))
-    trusted = trusted_networks(settings.trusted_proxies)
+class QueryRunner(Protocol):
+    """What the endpoint needs of a query pool: the local QueryPool (which also has `run_async`) or the
+    remote endpoint's."""
 
-    def client(request: Request) -> str:
+    def run(self, job: QueryJob) -> QueryResult: ...
+
+
+def sparql_routes(*, settings: Settings, pool: QueryRunner, landing: Landing) -> list[Route]:
+    """The `/sparql` routes (with and without a trailing slash) over the given query pool. They match every
+    method: QUERY_METHODS are answered, any other gets 405 with `Allow`."""
+    endpoint = SparqlEndpoint(settings=settings, pool=pool, landing=landing)
+    return [Route(path, endpoint, include_in_schema=False) for path in ("/sparql", "/sparql/")]
+
+
+class SparqlEndpoint:
+    """The ASGI endpoint of `/sparql`: read the request, refuse what must be refused, run the query."""
+
+    def __init__(self, *, settings: Settings, pool: QueryRunner, landing: Landing) -> None:
+        self._answer = _Answerer(settings=settings, pool=pool, landing=landing)
+        self._landing = landing
+        self._read_body = body_reader(limit=body_limit(settings))
+        self._trusted = trusted_networks(settings.trusted_proxies)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        method, accept = request.method, request.headers.get("accept")
+        if method not in QUERY_METHODS:
+            raise ProtocolError(
+                405,
+                f"{method} is not allowed here; this address answers {', '.join(QUERY_METHODS)}",
+                allow=QUERY_METHODS,
+            )
+        if method == "POST":
+            sparql = request_from_post(request, await self._read_body(request))
+        else:
+            sparql = request_from_url(request)
+        navigating = request.headers.get("sec-fetch-dest") == "document"
+        if method != "POST" and navigating and _opens_editor(sparql, accept=accept):
+            response = Response(
+                content=self._landing.yasgui_html, media_type="text/html", headers=EDITOR_HEADERS
+            )
+        else:
+            response = await self._answer(sparql, accept=accept, client=self._client(request))
+        await response(scope, receive, send)
+
+    def _client(self, request: Request) -> str:
         peer = request.client.host if request.client else None
-        return client_of(peer, request.headers.getlist("x-forwarded-for"), trusted=trusted)
-
-    def get_sparql(request: Request) -> Response:
-        return answer(request_from_url(request), accept=request.headers.get("accept"), client=client(request))
-
-    def post_sparql(request: Request, body: bytes = Depends(read_body)) -> Response:
-        return answer(
-            request_from_post(request, body), accept=request.headers.get("accept"), client=client(request)
-        )
-
-    for path in ("/sparql", "/sparql/"):
-        router.add_api_route(path, get_sparql, methods=["GET", "HEAD"], include_in_schema=False)
-        router.add_api_route(path, post_sparql, methods=["POST"], include_in_schema=False)
-    return router
+        return client_of(peer, request.headers.getlist("x-forwarded-for"), trusted=self._trusted)
 
 
 class _Answerer:
-    def __init__(self, *, settings: Settings, pool: QueryPool, landing: Landing) -> None:
+    def __init__(self, *, settings: Settings, pool: QueryRunner, landing: Landing) -> None:
         self._settings = settings
         self._pool = pool
+        self._run_async = getattr(pool, "run_async", None)
         self._landing = landing
         self._fair_share = FairShare(Shares.of(settings), query_timeout=settings.query_timeout)
 
-    def __call__(self, request: SparqlRequest, *, accept: str | None, client: str) -> Response:
+    async def __call__(self, request: SparqlRequest, *, accept: str | None, client: str) -> Response:
         if request.update:
             raise ProtocolError(403, "SPARQL Update is not allowed: this endpoint is read-only")
         format_param = _format_parameter(request)
@@ -116,8 +161,20 @@ class _Answerer:
         if len(request.queries) > 1:
             raise ProtocolError(400, "give exactly one query (the request carries more than one)")
         query = request.queries[0]
-        self._refuse(query, request)
-        return self._run(query, accept=accept, format_param=format_param, client=client)
+        if len(query) <= INLINE_CHECK_CHARS:
+            self._refuse(query, request)
+        else:
+            await to_thread.run_sync(self._refuse, query, request)
+        solutions, graph = _negotiated_kinds(accept, format_param)
+        if solutions is None and graph is None:
+            raise ProtocolError(406, _not_acceptable_message((*SOLUTION_OFFERS, *GRAPH_OFFERS), accept))
+        job = QueryJob(
+            query=query, solutions_format=_oxigraph_name(solutions), graph_format=_oxigraph_name(graph)
+        )
+        result = await self._run(job, accept=accept, client=client)
+        offer = graph if result.kind == "graph" else solutions
+        assert offer is not None, "the query process only answers in a negotiated format"
+        return Response(content=result.body, media_type=offer.media_type, headers=PROTOCOL_HEADERS)
 
     def _refuse(self, query: str, request: SparqlRequest) -> None:
         size = len(query.encode("utf-8"))
@@ -127,9 +184,10 @@ class _Answerer:
                 f"the query is {size} bytes long; the most this endpoint accepts is "
                 f"{self._settings.max_query_bytes}",
             )
-        refusal = refusal_for(query, max_depth=self._settings.max_query_depth)
-        if refusal is not None:
-            raise ProtocolError(refusal.status, refusal.message)
+        if may_be_refused(query, max_depth=self._settings.max_query_depth):
+            refusal = refusal_for(query, max_depth=self._settings.max_query_depth)
+            if refusal is not None:
+                raise ProtocolError(refusal.status, refusal.message)
         if request.dataset_parameters:
             raise ProtocolError(
                 400,
@@ -137,19 +195,13 @@ class _Answerer:
                 "this endpoint only queries its own graph",
             )
 
-    def _run(self, query: str, *, accept: str | None, format_param: str | None, client: str) -> Response:
-        solutions = _negotiated(SOLUTION_OFFERS, accept=accept, format_param=format_param)
-        graph = _negotiated(GRAPH_OFFERS, accept=accept, format_param=format_param)
-        if solutions is None and graph is None:
-            raise ProtocolError(406, _not_acceptable_message((*SOLUTION_OFFERS, *GRAPH_OFFERS), accept))
-        job = QueryJob(
-            query=query,
-            solutions_format=_oxigraph_name(solutions),
-            graph_format=_oxigraph_name(graph),
-        )
+    async def _run(self, job: QueryJob, *, accept: str | None, client: str) -> QueryResult:
         try:
             with self._fair_share.admitted(client):
-                result = self._pool.run(job)
+                if self._run_async is not None:
+                    result: QueryResult = await self._run_async(job)
+                else:
+                    result = await to_thread.run_sync(self._pool.run, job)
         except ClientLimitReached as error:
             raise ProtocolError(429, str(error), retry_after=error.retry_after) from error
         except QuerySyntaxError as error:
@@ -181,9 +233,7 @@ class _Answerer:
             ) from error
         except QueryFailed as error:
             raise ProtocolError(500, "the query failed on the server; this has been logged") from error
-        offer = graph if result.kind == "graph" else solutions
-        assert offer is not None, "the query process only answers in a negotiated format"
-        return Response(content=result.body, media_type=offer.media_type, headers=PROTOCOL_HEADERS)
+        return result
 
     def _landing_page(self, *, accept: str | None, format_param: str | None) -> Response:
         offer = _negotiated(LANDING_OFFERS, accept=accept, format_param=format_param)
@@ -195,6 +245,26 @@ class _Answerer:
             )
         body = self._landing.service_description[offer.media_type]
         return Response(content=body, media_type=offer.media_type, headers=PROTOCOL_HEADERS)
+
+
+def _opens_editor(request: SparqlRequest, *, accept: str | None) -> bool:
+    """Whether a browser navigating to `/sparql?query=...` (`Sec-Fetch-Dest: document`: a person following
+    a link) gets the editor, which opens that query, rather than raw results: it prefers HTML to every
+    result format and names no `format`. Where Accept ties (`*/*`), results win; scripts, YASGUI's own
+    requests and other clients, which do not navigate, always get results."""
+    if request.update or len(request.queries) != 1 or request.formats:
+        return False
+    if accept is not None and len(accept) > NEGOTIATION_CACHE_MAX_CHARS:
+        return _prefers_html(accept)
+    return _remembered_prefers_html(accept)
+
+
+def _prefers_html(accept: str | None) -> bool:
+    offers = (*SOLUTION_OFFERS, *GRAPH_OFFERS, HTML_OFFER)
+    return _negotiated(offers, accept=accept, format_param=None) == HTML_OFFER
+
+
+_remembered_prefers_html = functools.lru_cache(maxsize=NEGOTIATION_CACHE_SIZE)(_prefers_html)
 
 
 def _format_parameter(request: SparqlRequest) -> str | None:
@@ -235,6 +305,40 @@ def _negotiated(offers: Sequence[Offer], *, accept: str | None, format_param: st
         return negotiate(offers, accept=accept)
     except NotAcceptable:
         return None
+
+
+def _negotiated_kinds(accept: str | None, format_param: str | None) -> tuple[Offer | None, Offer | None]:
+    """The offers for solutions and for a graph; remembered for the few short Accept headers clients send."""
+    if accept is not None and len(accept) > NEGOTIATION_CACHE_MAX_CHARS:
+        return _negotiate_kinds(accept, format_param)
+    return _remembered_kinds(accept, format_param)
+
+
+def _negotiate_kinds(accept: str | None, format_param: str | None) -> tuple[Offer | None, Offer | None]:
+    return (
+        _negotiated(SOLUTION_OFFERS, accept=accept, format_param=format_param),
+        _negotiated(GRAPH_OFFERS, accept=accept, format_param=format_param),
+    )
+
+
+_remembered_kinds = functools.lru_cache(maxsize=NEGOTIATION_CACHE_SIZE)(_negotiate_kinds)
+
+_MAYBE_KEYWORD = re.compile("|".join(f"(?<!:){word}" for word in (*ACCESS_KEYWORDS, *UPDATE_KEYWORDS)))
+"""Matched against the upper-cased text, as refusal_for reads its words."""
+_NESTING_CHARACTERS = "({[!+-^"
+
+
+def may_be_refused(query: str, *, max_depth: int) -> bool:
+    """Whether `refusal_for` could refuse this text; False only when it certainly would not.
+
+    A cheap over-approximation that spares the tokenizer most queries. refusal_for finds a keyword only as
+    a substring of the upper-cased text, and never in a prefixed name (so never right after `:`, which
+    always belongs to the name it follows); and a depth no greater than the count of brackets and prefix
+    operators. A codepoint escape can hide either, so a text with a backslash always goes to the tokenizer.
+    """
+    if "\\" in query or _MAYBE_KEYWORD.search(query.upper()):
+        return True
+    return sum(query.count(character) for character in _NESTING_CHARACTERS) > max_depth
 
 
 def _oxigraph_name(offer: Offer | None) -> str | None:

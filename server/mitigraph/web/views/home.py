@@ -1,8 +1,8 @@
 """The home page (what this is, the counts, the preliminary-data notice, the taxonomy tree) and the
-catalogue's alphabetical listings it leads to: every record (`/mitigations`) and every source (`/sources`).
+alphabetical listing of every source (`/sources`); every record is in the filterable list (`mitigations`).
 
-The counts, the tree and the listings' order come from the site cache; a listing page only looks up the
-labels and markers of the fifty entities it shows.
+The counts and the tree come from the written site, the listing's order from its catalogue index; a listing
+page only looks up the labels and markers of the fifty entities it shows.
 """
 
 from __future__ import annotations
@@ -10,17 +10,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from mitigraph.web.loaded_site import current_site
-from mitigraph.web.page_queries import categories_of
 from mitigraph.web.views.kinds import category_link
 from mitigraph.web.views.paging import paging
 
 blueprint = Blueprint("home", __name__)
-
-LISTINGS = {
-    "mitigations": ("mitigation", "Records", "record", "records"),
-    "sources": ("source", "Sources", "source", "sources"),
-}
-"""Route name -> (the kind of entity listed, the page's title, what the range line counts)."""
 
 
 @blueprint.get("/")
@@ -36,33 +29,18 @@ def index() -> str:
     )
 
 
-@blueprint.get("/mitigations")
-def mitigations() -> str:
-    return listing_page("mitigations")
-
-
 @blueprint.get("/sources")
 def sources() -> str:
-    return listing_page("sources")
-
-
-def listing_page(name: str) -> str:
+    """Every source from A to Z, fifty a page, with the start of its abstract."""
     site = current_site()
-    kind, title, singular, plural = LISTINGS[name]
-    listing = paging(site.figures.search_index.kind_count(kind))
-    entries = site.figures.search_index.listing(kind, offset=listing.offset, limit=listing.size)
+    listing = paging(site.catalogue.count("source"))
+    entries = site.catalogue.listing("source", offset=listing.offset, limit=listing.size)
     links = site.linker.links(entry.iri for entry in entries)
-    categories = {
-        entry.iri: category_link(site, site.figures.taxonomy.nodes[category])
-        for entry in entries
-        for category in categories_of(site.reader, entry.iri)[:1]
-        if category in site.figures.taxonomy.nodes
-    }
     return render_template(
         "listing.html",
-        title=title,
-        singular=singular,
-        plural=plural,
+        title="Sources",
+        singular="source",
+        plural="sources",
         listing=listing,
-        listed=[(links[entry.iri], categories.get(entry.iri), entry) for entry in entries],
+        listed=[(links[entry.iri], None, entry) for entry in entries],
     )

@@ -6,6 +6,7 @@ import re
 
 from werkzeug.exceptions import BadRequest
 
+from mitigraph.site.labels import readable_tail
 from mitigraph.site.taxonomy import CategoryNode
 from mitigraph.web.loaded_site import Site
 from mitigraph.web.page_queries import Link
@@ -17,6 +18,7 @@ Reaching deep into a listing means walking the index from its start, so a page n
 """
 _PAGE = re.compile(r"[0-9]{1,6}")
 """A page number as typed: ASCII digits, short enough that converting it costs nothing."""
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def breadcrumb(site: Site, category: str) -> list[Link]:
@@ -29,6 +31,24 @@ def breadcrumb(site: Site, category: str) -> list[Link]:
     if not chain:
         return [site.linker.link(category)]
     return [category_link(site, node) for node in chain]
+
+
+def property_link(link: Link) -> Link:
+    """A property as pages name it: its label from the ontology or the vocabularies the store holds, else its
+    name in words ("wasDerivedFrom" -> "was derived from"), never a raw camel-case name."""
+    return _in_words(link, lower=True)
+
+
+def type_link(link: Link) -> Link:
+    """A class as pages name it: its label, else its name in words ("ConceptScheme" -> "Concept Scheme")."""
+    return _in_words(link, lower=False)
+
+
+def _in_words(link: Link, *, lower: bool) -> Link:
+    if link.label != readable_tail(link.iri):
+        return link
+    words = _CAMEL_BOUNDARY.sub(" ", link.label).replace("_", " ")
+    return Link(iri=link.iri, label=words.lower() if lower else words, href=link.href)
 
 
 def category_link(site: Site, node: CategoryNode) -> Link:

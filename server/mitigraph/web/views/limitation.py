@@ -1,13 +1,15 @@
-"""The page of one limitation: what it limits, what addresses it (with why), and its family."""
+"""The page of one limitation: what it limits, what addresses it (with why), its family, and where it is
+stated (the navigator page it was curated from)."""
 
 from __future__ import annotations
 
 from flask import render_template
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, PROV
 
 from mitigraph.namespaces import MG
 from mitigraph.web.loaded_site import Site
 from mitigraph.web.page_queries import Link, Statements, justifications_to, subjects_linking, unique
+from mitigraph.web.text_rendering import text_blocks
 
 
 def render(site: Site, iri: str, statements: Statements) -> str:
@@ -24,6 +26,7 @@ def render(site: Site, iri: str, statements: Statements) -> str:
         ),
         "families": statements.iris(str(MG.limitationFamily)),
         "members": subjects_linking(reader, iri, str(MG.limitationFamily)),
+        "origins": statements.iris(str(PROV.wasDerivedFrom)),
     }
     links = site.linker.links(i for group in related.values() for i in group)
 
@@ -34,9 +37,10 @@ def render(site: Site, iri: str, statements: Statements) -> str:
         "limitation.html",
         iri=iri,
         title=statements.label(iri),
-        text=statements.text(str(DCTERMS.description)),
+        text=text_blocks(statements.text(str(DCTERMS.description))),
         limits=linked(related["limits"]),
         addressed_by=[(link, justifications.get(link.iri, "")) for link in linked(related["addressed_by"])],
         families=linked(related["families"]),
         members=linked(related["members"]),
+        origins=linked(related["origins"]),
     )

@@ -1,4 +1,5 @@
-"""The page of one mitigation: its text, where it sits in the taxonomy, its source, facets and links."""
+"""The page of one mitigation: its text (as paragraphs and lists), where it sits in the taxonomy and in its
+source, its facets, its links, and where it comes from (its navigator page)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from mitigraph.web.page_queries import (
     subjects_linking,
     unique,
 )
+from mitigraph.web.text_rendering import text_blocks
 from mitigraph.web.views.kinds import breadcrumb
+from mitigraph.web.views.whereabouts import whereabouts
 
 FACETS = (
     ("Lifecycle stage", str(MG.lifecycleStage)),
@@ -42,9 +45,6 @@ def render(site: Site, iri: str, statements: Statements) -> str:
             statements.iris(str(MG.hasLimitation)) + subjects_linking(reader, iri, str(MG.limits))
         ),
         "addresses": unique(statements.iris(str(MG.addressesLimitation)) + list(justifications)),
-        "near_duplicates": unique(
-            statements.iris(str(MG.nearDuplicateOf)) + subjects_linking(reader, iri, str(MG.nearDuplicateOf))
-        ),
         "derived_from": statements.iris(str(PROV.wasDerivedFrom)),
         "generated_by": statements.iris(str(PROV.wasGeneratedBy)),
     }
@@ -54,6 +54,7 @@ def render(site: Site, iri: str, statements: Statements) -> str:
     def linked(group: list[str]) -> list[Link]:
         return sorted((links[i] for i in group), key=lambda link: link.label.casefold())
 
+    place = whereabouts(site, [iri])[iri]
     years = {row[0]: row[2].value for row in label_rows(reader, related["sources"], [str(DCTERMS.issued)])}
     return render_template(
         "mitigation.html",
@@ -62,11 +63,11 @@ def render(site: Site, iri: str, statements: Statements) -> str:
         label_is_derived=is_true(statements.values(str(MG.labelIsDerived))),
         incomplete=is_true(statements.values(str(MG.pageIncomplete))),
         source_not_shown=is_true(statements.values(str(MG.sourceNotShown))),
-        text=statements.text(str(DCTERMS.description)),
-        reasoning=statements.text(str(MG.reasoning)),
+        text=text_blocks(statements.text(str(DCTERMS.description))),
+        reasoning=text_blocks(statements.text(str(MG.reasoning))),
         page_heading=statements.text(str(MG.pageHeading)),
         section_number=statements.text(str(MG.sectionNumber)),
-        navigator_id=statements.text(str(MG.navigatorId)),
+        navigator=place.navigator,
         generated_at=statements.text(str(PROV.generatedAtTime)),
         breadcrumbs=[breadcrumb(site, category) for category in related["categories"]],
         sources=[(links[s], years.get(s, "")) for s in related["sources"]],
@@ -76,7 +77,7 @@ def render(site: Site, iri: str, statements: Statements) -> str:
         parts=linked(related["parts"]),
         limitations=linked(related["limitations"]),
         addresses=[(link, justifications.get(link.iri, "")) for link in linked(related["addresses"])],
-        near_duplicates=linked(related["near_duplicates"]),
+        near_duplicates=place.also_listed_as,
         derived_from=linked(related["derived_from"]),
         generated_by=linked(related["generated_by"]),
     )
