@@ -22,10 +22,10 @@ setup: $(VENV)/.installed
 
 setup-test: $(VENV)/.installed-test system-deps
 
-# Debian's headless chromium and its driver, for the browser tests.
+# Debian's headless chromium and its driver, for the browser tests; curl, for the README's examples.
 system-deps:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-	  ( $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver )
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v curl >/dev/null || \
+	  ( $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver curl )
 
 build: setup
 	$(BIN)/mitigraph build
@@ -48,6 +48,7 @@ test: setup-test lint
 
 benchmark: setup-test
 	$(BIN)/python -m tests.benchmarks.run
+	$(BIN)/python -m tests.benchmarks.building
 
 # Pictures of the site for the README (docs/images/), taken from the real server with headless chromium.
 screenshots: setup-test

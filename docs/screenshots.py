@@ -24,8 +24,8 @@ from tests.support.paths import REPO_ROOT
 from tests.support.servers import running_server
 
 IMAGES = REPO_ROOT / "docs" / "images"
-WINDOW = (1280, 860)
-"""Width and height of the browser window, in CSS pixels (one device pixel each)."""
+WIDTH = 1280
+"""Width of every picture, in CSS pixels (one device pixel each)."""
 
 
 @dataclass(frozen=True)
@@ -35,23 +35,27 @@ class Shot:
     path: str
     image: str
     ready: str = "main"
-    """A CSS selector present once the page is drawn (the editor draws its table with JavaScript)."""
+    """A CSS selector present once the page is drawn."""
+    run: str | None = None
+    """A button to click first, and `ready` is what it draws (the editor's run button, then its table)."""
+    height: int = 800
+    """Height of the picture, in CSS pixels: what a reader sees without scrolling, or more."""
 
 
 SHOTS = (
     Shot("/", "home.png"),
     Shot("/mitigations?category=1.1&actor=developer", "mitigations-filtered.png"),
-    Shot("/id/mitigation/000_43cf88efc51df488", "mitigation.png"),
-    Shot("/sparql", "editor.png", ready=".yasr"),
+    Shot("/id/mitigation/A2230", "mitigation.png"),
+    Shot("/sparql", "editor.png", ready=".yasr table", run=".yasqe_queryButton", height=1300),
 )
 
 
 @contextmanager
 def headless_chromium(profile: Path) -> Iterator[webdriver.Chrome]:
-    """Debian's chromium with the browser tests' flags, a fresh profile and the window size above."""
+    """Debian's chromium with the browser tests' flags and a fresh profile."""
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in (*CHROMIUM_FLAGS, f"--window-size={WINDOW[0]},{WINDOW[1]}", "--force-device-scale-factor=1"):
+    for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
@@ -64,10 +68,15 @@ def headless_chromium(profile: Path) -> Iterator[webdriver.Chrome]:
 
 def take(driver: webdriver.Chrome, base_url: str, shot: Shot, directory: Path) -> Path:
     """Open the page, wait until it is drawn, save its PNG; the path written."""
-    driver.get(base_url + shot.path)
-    WebDriverWait(driver, BROWSER_WAIT_SECONDS).until(
-        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, shot.ready))
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": WIDTH, "height": shot.height, "deviceScaleFactor": 1, "mobile": False},
     )
+    driver.get(base_url + shot.path)
+    wait = WebDriverWait(driver, BROWSER_WAIT_SECONDS)
+    if shot.run is not None:
+        wait.until(expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, shot.run))).click()
+    wait.until(expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, shot.ready)))
     target = directory / shot.image
     if not driver.save_screenshot(str(target)):
         raise RuntimeError(f"chromium did not picture {shot.path}")

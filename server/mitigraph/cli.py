@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import logging
 
 import click
 
@@ -42,24 +41,19 @@ class LazyCommands(click.Group):
         return command
 
 
-LIBRARY_LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
-
-
 @click.group(cls=LazyCommands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mitigraph")
 def main() -> None:
     """Mitigraph: a linked, validated knowledge graph of AI-risk mitigations."""
-    # Commands print what they have to say; the libraries' log lines are for warnings and errors. The
-    # root logger gets its handler now, so a library that calls logging.basicConfig at DEBUG when it is
-    # imported (pylode does) changes nothing. `serve --verbose` shows their INFO lines.
-    logging.basicConfig(level=logging.WARNING, format=LIBRARY_LOG_FORMAT)
 
 
 LIBRARY_LOG_LEVEL = logging.WARNING
-"""What libraries may print on a command's stderr: warnings and errors, not their INFO/DEBUG chatter."""
+"""What libraries may print on a command's stderr: warnings and errors, not their INFO/DEBUG chatter
+(`serve --verbose` shows their INFO lines)."""
+LIBRARY_LOG_FORMAT = "%(levelname)s: %(name)s: %(message)s"
 
 
 def quiet_library_logging() -> None:
     """Give the root logger a handler at WARNING before any library is imported, so a library that calls
     `logging.basicConfig(level=DEBUG)` on import (pyLODE does) finds it configured and changes nothing."""
-    logging.basicConfig(level=LIBRARY_LOG_LEVEL, format="%(levelname)s: %(name)s: %(message)s")
+    logging.basicConfig(level=LIBRARY_LOG_LEVEL, format=LIBRARY_LOG_FORMAT)

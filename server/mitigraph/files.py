@@ -90,4 +90,3 @@ def _umask() -> int:
     except OSError:
         pass
     return 0o022
-

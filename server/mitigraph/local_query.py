@@ -191,16 +191,7 @@ def evaluate(graph: Store | Graph, job: QueryJob, *, settings: Settings) -> Quer
         store = fill_store(Store(str(store_dir)), graph)
         store.flush()
         del store
-        pool = QueryPool(
-            store_dir,
-            size=1,
-            timeout=settings.query_timeout,
-            queue_timeout=settings.queue_timeout,
-            max_result_bytes=settings.max_result_bytes,
-            memory_bytes=settings.query_memory,
-            memory_copy=False,
-            unsandboxed=settings.unsandboxed,
-        )
+        pool = QueryPool.from_settings(store_dir, settings.with_changes(query_workers=1), memory_copy=False)
         try:
             pool.start()
             return pool.run(job)

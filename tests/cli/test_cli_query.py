@@ -185,22 +185,30 @@ def test_a_query_naming_a_path_in_an_iri_is_still_a_query() -> None:
     assert out == "true\n"
 
 
+READ_ONLY = "error: read-only: updates are not run"
+EMPTY = "error: the query is empty"
+
+
 @pytest.mark.parametrize(
-    "update",
+    ("text", "message"),
     [
-        "INSERT DATA { <urn:x:a> <urn:x:b> 'c' }",
-        "DELETE WHERE { ?s ?p ?o }",
-        "WITH <urn:x:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
-        "CLEAR ALL",
-        "PREFIX ex: <urn:x:>\nDROP GRAPH ex:g",
+        ("INSERT DATA { <urn:x:a> <urn:x:b> 'c' }", READ_ONLY),
+        ("DELETE WHERE { ?s ?p ?o }", READ_ONLY),
+        ("WITH <urn:x:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", READ_ONLY),
+        ("CLEAR ALL", READ_ONLY),
+        ("PREFIX ex: <urn:x:>\nDROP GRAPH ex:g", READ_ONLY),
+        ("", EMPTY),
+        ("   ", EMPTY),
+        ("# only a comment\n", EMPTY),
+        ("\n\t\n", EMPTY),
     ],
 )
-def test_an_update_is_not_run(update: str) -> None:
-    code, out, err = query(update)
+def test_an_update_or_an_empty_query_is_not_run(text: str, message: str) -> None:
+    code, out, err = query(text)
     assert code == 2
     assert out == ""
     (line,) = error_lines(err, most=1)
-    assert line.startswith("error: read-only: updates are not run")
+    assert line.startswith(message)
 
 
 def test_an_unknown_prefix_is_named_with_the_known_ones() -> None:
@@ -227,15 +235,6 @@ def test_the_empty_prefix_is_named_as_such() -> None:
     code, _, err = query("SELECT ?s WHERE { ?s :p ?o }")
     assert code == 2
     assert error_lines(err, most=2)[0].startswith("error: unknown prefix : (the empty prefix), ")
-
-
-@pytest.mark.parametrize("text", ["", "   ", "# only a comment\n", "\n\t\n"])
-def test_an_empty_query_says_so(text: str) -> None:
-    code, out, err = query(text)
-    assert code == 2
-    assert out == ""
-    (line,) = error_lines(err, most=1)
-    assert line.startswith("error: the query is empty")
 
 
 def test_a_syntax_error_shows_where_without_character_classes() -> None:

@@ -71,7 +71,7 @@ def test_workers_load_the_stores_own_cache_and_compute_nothing(
     with serving(store, "--workers", "2", log_dir=tmp_path) as process:
         assert httpx.get(process.url + "/download/mitigraph.csv", timeout=10).status_code == 200
         log = process.log()
-    assert f"site cache {store / CACHE_DIR_NAME}:" in log
+    assert f"site {store / CACHE_DIR_NAME}:" in log
     assert COMPUTING not in log
     assert {path: path.stat().st_mtime_ns for path in (store / CACHE_DIR_NAME).rglob("*")} == written
 

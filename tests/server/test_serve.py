@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import signal
+import socket
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,8 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
-from tests.support.servers import SERVE, RunningServer, wait_for_log
+from tests.support.polling import poll_until
+from tests.support.servers import LOOPBACK, SERVE, RunningServer, kill_process_group, wait_for_log
 
 from mitigraph.loader import load_project
 from mitigraph.namespaces import DEFAULT_BASE
@@ -90,12 +92,17 @@ PROCESS_EXIT_SECONDS = 10
 once the server has: they are told to stop, but reap asynchronously."""
 
 
+def store_of(server: RunningServer) -> Path:
+    """The temporary store a server said it wrote."""
+    return Path(re.findall(r"^store: (\S+) \(temporary", server.log(), re.M)[0])
+
+
 def test_sigterm_stops_every_process_and_removes_the_store(
     start_server: Callable[..., RunningServer],
 ) -> None:
-    server = start_server()
+    server = start_server("--verbose")
     wait_for_log(server, "Application startup complete.", count=2)
-    store = Path(re.findall(r"serving (\S+) at ", server.log())[0])
+    store = store_of(server)
     assert store.is_dir()
     processes = descendants(server)
     spawned = [p for p in processes if "spawn_main" in " ".join(p.cmdline())]
@@ -108,7 +115,7 @@ def test_sigterm_stops_every_process_and_removes_the_store(
     assert [p.pid for p in still_running if p.status() != psutil.STATUS_ZOMBIE] == []
     log = server.log()
     assert log.count("Started server process") == 2, "two web workers by default"
-    assert '"GET /health HTTP/1.1" 200' in log, "access log"
+    assert '"GET /health HTTP/1.1" 200' in log, "--verbose shows the access log"
     assert "Traceback" not in log
 
 
@@ -119,7 +126,7 @@ def test_other_signals_and_worker_counts_stop_cleanly(
     start_server: Callable[..., RunningServer], stop: signal.Signals, workers: str
 ) -> None:
     server = start_server("--workers", workers)
-    store = Path(re.findall(r"serving (\S+) at ", server.log())[0])
+    store = store_of(server)
     server.process.send_signal(stop)
     assert server.process.wait(timeout=30) == 0
     assert not store.exists()
@@ -148,3 +155,64 @@ def test_a_missing_store_exits_2(tmp_path: Path) -> None:
     result = run_serve("--store", str(tmp_path / "nothing-here"))
     assert result.returncode == 2
     assert "no Oxigraph store" in result.stderr
+
+
+BUSY_PORT_SECONDS = 2.0
+"""How soon `serve` must report a busy port: before it loads anything."""
+
+
+def test_a_busy_port_is_reported_at_once_with_how_to_choose_another() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
+        holder.bind((LOOPBACK, 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        process = subprocess.Popen(
+            [*SERVE, "--host", LOOPBACK, "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            poll_until(lambda: process.poll() is not None, timeout=BUSY_PORT_SECONDS, interval=0.02)
+        finally:
+            if process.poll() is None:
+                kill_process_group(process)
+        out, err = process.communicate()
+    assert process.returncode == 2
+    assert out == ""
+    (line,) = err.splitlines()
+    assert line.startswith(f"error: port {port} on {LOOPBACK} is already in use by another program: ")
+    assert "choose another with --port" in line
+
+
+LIBRARY_LINE = re.compile(r"^(?:DEBUG|INFO)\b", re.M)
+"""A log line of a library (uvicorn prints `INFO:     ...`, the others `INFO: name: ...`)."""
+
+
+def test_a_normal_start_prints_its_own_lines_and_no_library_chatter(
+    start_server: Callable[..., RunningServer],
+) -> None:
+    server = start_server("--workers", "1")
+    wait_for_log(server, "ready in ")
+    httpx.get(server.url + "/", timeout=30).raise_for_status()
+    assert server.stop() == 0
+    lines = server.log().splitlines()
+    assert lines[0] == f"serving the project's graph (ontology/ and data/) at {server.url}"
+    assert any(line.startswith("loaded the graph and wrote its store and site in ") for line in lines)
+    assert any(
+        re.fullmatch(rf"ready in [0-9.]+ s: {re.escape(server.url)} \(.*\); Ctrl-C stops it", line)
+        for line in lines
+    )
+    assert lines[-1] == "stopped"
+    assert LIBRARY_LINE.findall(server.log()) == [], server.log()
+
+
+def test_the_access_log_alone_shows_requests_and_nothing_else(
+    start_server: Callable[..., RunningServer],
+) -> None:
+    server = start_server("--workers", "1", "--access-log")
+    httpx.get(server.url + "/", timeout=30).raise_for_status()
+    wait_for_log(server, '"GET / HTTP/1.1" 200')
+    assert [
+        line for line in server.log().splitlines() if LIBRARY_LINE.match(line) and '" 200' not in line
+    ] == []

@@ -59,7 +59,7 @@ def settings_options(function: F) -> F:
         default = settings_field.default if settings_field.default is not MISSING else None
         if spec["derived"]:
             default = None
-        if annotation is bool and default:
+        if annotation is bool:  # both forms, so a script can state either whatever the default
             names = [f"{flag}/--no-{flag[2:]}", settings_field.name]
         else:
             names = [flag, settings_field.name]

@@ -29,8 +29,9 @@ def command(query_or_file: str, format_name: str) -> None:
     """Run a SPARQL query (text, or a file holding it) over the ontology and the data.
 
     Our prefixes (mg:, skos:, dcterms:, prov:, mgid: ...) are declared for you. The query runs as the
-    server runs one: SERVICE, FROM and LOAD are refused, and it is evaluated without network access, with
-    the server's time and memory limits.
+    server runs one: read-only (updates are not run), SERVICE, FROM and LOAD refused, evaluated without
+    network access and with the server's time and memory limits. A file name that does not exist is an
+    error, not a query.
     """
     settings = Settings()
     logging.getLogger("mitigraph.query_pool").setLevel(logging.ERROR)  # the one-line error says it all
