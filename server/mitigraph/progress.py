@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,9 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from tqdm import tqdm
+
+REFRESH_SECONDS = 0.5
+"""How often a shown stage bar is redrawn when the work itself reports nothing."""
 
 
 def on_terminal(stream: TextIO | None = None) -> bool:
@@ -55,7 +59,7 @@ class Stages:
         self, name: str, *, total: float | None = None, unit: str = "it", scale: bool = False
     ) -> Iterator[tqdm]:
         started = time.monotonic()
-        with progress_bar(description=name, total=total, unit=unit, scale=scale) as bar:
+        with progress_bar(description=name, total=total, unit=unit, scale=scale) as bar, _ticking(bar):
             yield bar
         self.timings.append((name, time.monotonic() - started))
 
@@ -66,3 +70,25 @@ class Stages:
     @property
     def total_seconds(self) -> float:
         return sum(seconds for _, seconds in self.timings)
+
+
+@contextmanager
+def _ticking(bar: tqdm) -> Iterator[None]:
+    """Redraw a shown bar every REFRESH_SECONDS while its stage runs, so a stage that reports no progress
+    of its own (a validation, a store write) still shows its time going up rather than looking stuck."""
+    if bar.disable:
+        yield
+        return
+    finished = threading.Event()
+
+    def tick() -> None:
+        while not finished.wait(REFRESH_SECONDS):
+            bar.refresh()
+
+    ticker = threading.Thread(target=tick, name="progress-ticker", daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        finished.set()
+        ticker.join()
