@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
-from tests.conftest import BROWSER_WAIT_SECONDS, CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS
+from tests.support.browser import (
+    BROWSER_WAIT_SECONDS,
+    CHROMEDRIVER,
+    CHROMIUM,
+    chromium_installed,
+    headless_chromium,
+)
 from tests.support.paths import REPO_ROOT
 from tests.support.servers import running_server
 
@@ -50,22 +53,6 @@ SHOTS = (
 )
 
 
-@contextmanager
-def headless_chromium(profile: Path) -> Iterator[webdriver.Chrome]:
-    """Debian's chromium with the browser tests' flags and a fresh profile."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={profile}")
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(BROWSER_WAIT_SECONDS)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
 def take(driver: webdriver.Chrome, base_url: str, shot: Shot, directory: Path) -> Path:
     """Open the page, wait until it is drawn, save its PNG; the path written."""
     driver.execute_cdp_cmd(
@@ -84,7 +71,7 @@ def take(driver: webdriver.Chrome, base_url: str, shot: Shot, directory: Path) -
 
 
 def main() -> int:
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    if not chromium_installed():
         print(
             f"error: screenshots need {CHROMIUM} and {CHROMEDRIVER}: run `make system-deps`", file=sys.stderr
         )

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from rdflib import Graph
 
 from mitigraph.loader import LoadedGraph, load_project, load_shapes
+from tests.support.browser import CHROMEDRIVER, CHROMIUM, chromium_installed, headless_chromium
 from tests.support.library_logs import quiet_library_logging
 from tests.support.servers import RunningServer, running_server
 
@@ -52,40 +52,14 @@ def http(project_server: RunningServer) -> Iterator[httpx.Client]:
         yield client
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-BROWSER_WAIT_SECONDS = 30
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-)
-"""Without the background-networking flags Chromium keeps trying to reach Google's hosts."""
-
-
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """Debian's headless Chromium, driven by selenium through Debian's chromedriver, with a fresh profile."""
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    if not chromium_installed():
         pytest.fail(f"the browser tests need {CHROMIUM} and {CHROMEDRIVER}: run `make system-deps`")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
     profile = tmp_path_factory.mktemp("chromium-profile")
-    options.add_argument(f"--user-data-dir={profile}")
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(BROWSER_WAIT_SECONDS)
     try:
-        yield driver
+        with headless_chromium(profile) as driver:
+            yield driver
     finally:
-        driver.quit()
         shutil.rmtree(profile, ignore_errors=True)

@@ -5,7 +5,7 @@ third line."""
 from __future__ import annotations
 
 import pytest
-from screen_sizes import DESKTOP, PHONE, open_at
+from tests.support.browser import DESKTOP, PHONE, open_at
 from tests.support.servers import RunningServer
 
 pytestmark = pytest.mark.browser

@@ -5,27 +5,13 @@ the list and the search fit the screen, never scrolling sideways."""
 from __future__ import annotations
 
 import pytest
+from tests.support.browser import DESKTOP, PHONE, open_at
 from tests.support.servers import RunningServer
 
 pytestmark = pytest.mark.browser
 
-PHONE = (390, 844)
-DESKTOP = (1280, 900)
 WAIT_SECONDS = 30
 RECORD_LINKS = "ol.listing > li > a:first-child"
-
-
-def open_at(browser: object, url: str, size: tuple[int, int]) -> object:
-    from selenium.webdriver.remote.webdriver import WebDriver
-
-    assert isinstance(browser, WebDriver)
-    width, height = size
-    browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
-    )
-    browser.get(url)
-    return browser
 
 
 def records(driver: object) -> list[str]:
