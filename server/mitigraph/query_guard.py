@@ -84,6 +84,13 @@ class Reading:
 
 def refusal_for(query: str, *, max_depth: int) -> Refusal | None:
     """The refusal a query earns, or None when it may go to a query process."""
+    if not may_be_refused(query, max_depth=max_depth):
+        return None
+    return tokenized_refusal(query, max_depth=max_depth)
+
+
+def tokenized_refusal(query: str, *, max_depth: int) -> Refusal | None:
+    """`refusal_for` without the quick pre-check: the tokenizer reads the whole text."""
     reading = read(query)
     if "\\u" in query or "\\U" in query:
         resolved = read(_resolve_codepoint_escapes(query))
@@ -197,3 +204,21 @@ def _resolve_codepoint_escapes(text: str) -> str:
         return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group()
 
     return _CODEPOINT_ESCAPE.sub(character, text)
+
+
+_MAYBE_KEYWORD = re.compile("|".join(f"(?<!:){word}" for word in (*ACCESS_KEYWORDS, *UPDATE_KEYWORDS)))
+"""Matched against the upper-cased text, as refusal_for reads its words."""
+_NESTING_CHARACTERS = "({[!+-^"
+
+
+def may_be_refused(query: str, *, max_depth: int) -> bool:
+    """Whether `refusal_for` could refuse this text; False only when it certainly would not.
+
+    A cheap over-approximation that spares the tokenizer most queries. refusal_for finds a keyword only as
+    a substring of the upper-cased text, and never in a prefixed name (so never right after `:`, which
+    always belongs to the name it follows); and a depth no greater than the count of brackets and prefix
+    operators. A codepoint escape can hide either, so a text with a backslash always goes to the tokenizer.
+    """
+    if "\\" in query or _MAYBE_KEYWORD.search(query.upper()):
+        return True
+    return sum(query.count(character) for character in _NESTING_CHARACTERS) > max_depth

@@ -12,8 +12,7 @@ import psutil
 import pytest
 from tests.support.servers import RunningServer, running_server
 
-from mitigraph.query_guard import refusal_for
-from mitigraph.web.sparql import may_be_refused
+from mitigraph.query_guard import may_be_refused, tokenized_refusal
 
 QUERY_TIMEOUT = 3.0
 MAX_RESULT_BYTES = 4000
@@ -164,5 +163,5 @@ def test_the_quick_pre_check_lets_through_nothing_the_refusal_layer_refuses() ->
     for _ in range(20_000):
         text = "".join(chooser.choice(FRAGMENTS) for _ in range(chooser.randint(1, 12)))
         for depth in (2, 8):
-            if refusal_for(text, max_depth=depth) is not None:
+            if tokenized_refusal(text, max_depth=depth) is not None:
                 assert may_be_refused(text, max_depth=depth), text

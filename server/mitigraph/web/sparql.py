@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -36,7 +35,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from mitigraph.formats import format_named
-from mitigraph.query_guard import ACCESS_KEYWORDS, UPDATE_KEYWORDS, refusal_for
+from mitigraph.query_guard import refusal_for
 from mitigraph.query_pool import (
     NoAcceptableFormat,
     PoolBusy,
@@ -184,10 +183,9 @@ class _Answerer:
                 f"the query is {size} bytes long; the most this endpoint accepts is "
                 f"{self._settings.max_query_bytes}",
             )
-        if may_be_refused(query, max_depth=self._settings.max_query_depth):
-            refusal = refusal_for(query, max_depth=self._settings.max_query_depth)
-            if refusal is not None:
-                raise ProtocolError(refusal.status, refusal.message)
+        refusal = refusal_for(query, max_depth=self._settings.max_query_depth)
+        if refusal is not None:
+            raise ProtocolError(refusal.status, refusal.message)
         if request.dataset_parameters:
             raise ProtocolError(
                 400,
@@ -322,23 +320,6 @@ def _negotiate_kinds(accept: str | None, format_param: str | None) -> tuple[Offe
 
 
 _remembered_kinds = functools.lru_cache(maxsize=NEGOTIATION_CACHE_SIZE)(_negotiate_kinds)
-
-_MAYBE_KEYWORD = re.compile("|".join(f"(?<!:){word}" for word in (*ACCESS_KEYWORDS, *UPDATE_KEYWORDS)))
-"""Matched against the upper-cased text, as refusal_for reads its words."""
-_NESTING_CHARACTERS = "({[!+-^"
-
-
-def may_be_refused(query: str, *, max_depth: int) -> bool:
-    """Whether `refusal_for` could refuse this text; False only when it certainly would not.
-
-    A cheap over-approximation that spares the tokenizer most queries. refusal_for finds a keyword only as
-    a substring of the upper-cased text, and never in a prefixed name (so never right after `:`, which
-    always belongs to the name it follows); and a depth no greater than the count of brackets and prefix
-    operators. A codepoint escape can hide either, so a text with a backslash always goes to the tokenizer.
-    """
-    if "\\" in query or _MAYBE_KEYWORD.search(query.upper()):
-        return True
-    return sum(query.count(character) for character in _NESTING_CHARACTERS) > max_depth
 
 
 def _oxigraph_name(offer: Offer | None) -> str | None:
