@@ -24,7 +24,7 @@ from rdflib import URIRef
 
 from mitigraph.importer.layout import cut_text
 from mitigraph.importer.records import Content, ListedItem, ParsedPage, TitlePart
-from mitigraph.importer.taxonomy import ReferenceTerms
+from mitigraph.importer.taxonomy import Evidence, ReferenceTerms
 from mitigraph.importer.text import MIN_JOIN_TEXT, WarningKind, WarningLog, normalised, paragraphs, same_text
 from mitigraph.iris import slugify
 
@@ -42,15 +42,6 @@ class Placeholder:
 
 
 @dataclass(frozen=True)
-class Listing:
-    """Where a page's own record is listed by another page: that page, the code line and the code."""
-
-    page_id: str
-    line: int
-    code: str
-
-
-@dataclass(frozen=True)
 class PageJoin:
     """What the batch says about one page, beyond what the page shows."""
 
@@ -63,7 +54,8 @@ class PageJoin:
     parents: tuple[URIRef | None, ...]
     placeholders: tuple[Placeholder, ...]
     near_duplicates: tuple[tuple[URIRef, URIRef], ...]
-    record_listed: tuple[Listing, ...]
+    record_listed: tuple[Evidence, ...]
+    """Where other pages list the record: each page's code line, showing the code it is listed with."""
     record_codes: frozenset[str]
     """The code the record is listed with, when every listing of its text agrees (else empty)."""
     record_titled: bool
@@ -287,7 +279,11 @@ class _Batch:
         candidates = self.record_candidates[index]
         codes = frozenset(key[1][1] for key in candidates)
         listed = tuple(
-            Listing(page_id=self.pages[other].page_id, line=item.category.line, code=item.category.code)
+            Evidence(
+                self.pages[other].page_id,
+                item.category.line,
+                f"that record listed with code {item.category.code}",
+            )
             for key in sorted(candidates)
             for other, item in self.listings[key]
             if other != index

@@ -124,14 +124,8 @@ class _Learner:
             if self.terms.categories_described_as(description.text) or len(join.record_codes) != 1:
                 continue
             (code,) = join.record_codes
-            evidence = [
-                Evidence(page.page_id, description.number, "the description of its record's category")
-            ]
-            evidence += [
-                Evidence(listing.page_id, listing.line, f"that record listed with code {listing.code}")
-                for listing in join.record_listed
-            ]
-            shown[code][description.text].extend(evidence)
+            described = Evidence(page.page_id, description.number, "the description of its record's category")
+            shown[code][description.text].extend((described, *join.record_listed))
         for code, descriptions in sorted(shown.items()):
             category = self.category(code)
             ranked = sorted(descriptions.items(), key=lambda kv: (-len(_showing(kv[1])), kv[0]))

@@ -1,5 +1,5 @@
 """The `Site` a pages app shares: the written site as one web worker loaded it (mitigraph.site), the reader
-over the store, and the documents with this server's own URLs; views read it with `current_site()`.
+over the store, and the VoID description with this server's own URLs; views read it with `current_site()`.
 
 Everything a page would otherwise recompute over the whole graph was computed once, when the store was
 written; a request then only runs queries bound to the entity it shows.
@@ -20,25 +20,12 @@ from mitigraph.iris import Minter
 from mitigraph.namespaces import bind_prefixes
 from mitigraph.settings import Settings
 from mitigraph.site.catalogue import Catalogue
-from mitigraph.site.documents import ShapeSummary, StoredDocuments, in_every_page_format
+from mitigraph.site.documents import StoredDocuments, in_every_page_format
 from mitigraph.site.layout import SiteFigures, WrittenSite
 from mitigraph.store import GraphReader
 from mitigraph.web.page_queries import Linker
 
 SITE_KEY = "mitigraph.site"
-
-
-@dataclass(frozen=True)
-class Documents:
-    """The documents as served: the stored ones, with the VoID description naming this server's URLs."""
-
-    ontology_bytes: dict[str, bytes]
-    shapes_turtle: bytes
-    shape_summaries: tuple[ShapeSummary, ...]
-    void_bytes: dict[str, bytes]
-    notice: tuple[str, ...]
-    ontology_html: str
-    jsonld_context: bytes
 
 
 @dataclass(frozen=True)
@@ -49,12 +36,13 @@ class Site:
     reader: GraphReader
     linker: Linker
     figures: SiteFigures
-    """Everything about the whole graph, as the written site holds it."""
+    """Everything about the whole graph, as the written site holds it (the documents pages serve included)."""
     downloads_dir: Path
     """Where the download files and their gzip copies are (inside the written site)."""
     catalogue: Catalogue
     """Word search and the filterable list (the written site's catalogue index, opened read-only)."""
-    documents: Documents
+    void_bytes: dict[str, bytes]
+    """The VoID description naming this server's SPARQL endpoint and download URLs, in every page format."""
     examples: tuple[ExampleQuery, ...]
 
 
@@ -68,15 +56,15 @@ def load_site(settings: Settings, reader: GraphReader, *, written: WrittenSite) 
         figures=figures,
         downloads_dir=written.downloads_dir,
         catalogue=Catalogue(written.catalogue_path),
-        documents=served_documents(figures.documents, settings=settings, download_names=figures.downloads),
+        void_bytes=served_void(figures.documents, settings=settings, download_names=figures.downloads),
         examples=tuple(example_queries()),
     )
 
 
-def served_documents(
+def served_void(
     stored: StoredDocuments, *, settings: Settings, download_names: Iterable[str]
-) -> Documents:
-    """The stored documents with this server's SPARQL endpoint and download URLs in the VoID description."""
+) -> dict[str, bytes]:
+    """The stored VoID description with this server's SPARQL endpoint and download URLs, by media type."""
     void = bind_prefixes(Graph(), base=settings.base)
     for triple in stored.void_triples:
         void.add(triple)
@@ -85,15 +73,7 @@ def served_documents(
     void.add((dataset, VOID.sparqlEndpoint, URIRef(f"{public}/sparql")))
     for filename in sorted(download_names):
         void.add((dataset, VOID.dataDump, URIRef(f"{public}/download/{filename}")))
-    return Documents(
-        ontology_bytes=stored.ontology_bytes,
-        shapes_turtle=stored.shapes_turtle,
-        shape_summaries=stored.shape_summaries,
-        void_bytes=in_every_page_format(void, base=settings.base),
-        notice=stored.notice,
-        ontology_html=stored.ontology_html,
-        jsonld_context=stored.jsonld_context,
-    )
+    return in_every_page_format(void, base=settings.base)
 
 
 def current_site() -> Site:

@@ -11,6 +11,7 @@ from mitigraph.web.loaded_site import current_site
 from mitigraph.web.views.responses import (
     HTML,
     HTML_OFFER,
+    PAGE_OFFERS,
     RDF_OFFERS,
     choose,
     html_response,
@@ -20,7 +21,6 @@ from mitigraph.web.views.responses import (
 blueprint = Blueprint("documents", __name__)
 
 
-ONTOLOGY_OFFERS = (HTML_OFFER, *RDF_OFFERS)
 SHAPES_OFFERS = (RDF_OFFERS[0], HTML_OFFER)
 VOID_OFFERS = RDF_OFFERS
 CONTEXT_OFFERS = tuple(offer for offer in RDF_OFFERS if offer.format and offer.format.name == "jsonld")
@@ -28,8 +28,8 @@ CONTEXT_OFFERS = tuple(offer for offer in RDF_OFFERS if offer.format and offer.f
 
 @blueprint.get("/ontology")
 def ontology() -> Response:
-    documents = current_site().documents
-    offer = choose(ONTOLOGY_OFFERS)
+    documents = current_site().figures.documents
+    offer = choose(PAGE_OFFERS)
     if offer.media_type == HTML:
         return html_response(documents.ontology_html)
     return rdf_response(documents.ontology_bytes[offer.media_type], media_type=offer.media_type)
@@ -39,12 +39,14 @@ def ontology() -> Response:
 def jsonld_context() -> Response:
     """The JSON-LD context our framed and compact JSON-LD use, for developers to reference or copy."""
     choose(CONTEXT_OFFERS)
-    return rdf_response(current_site().documents.jsonld_context, media_type=CONTEXT_OFFERS[0].media_type)
+    return rdf_response(
+        current_site().figures.documents.jsonld_context, media_type=CONTEXT_OFFERS[0].media_type
+    )
 
 
 @blueprint.get("/shapes")
 def shapes() -> Response:
-    documents = current_site().documents
+    documents = current_site().figures.documents
     offer = choose(SHAPES_OFFERS)
     if offer.media_type == HTML:
         return html_response(
@@ -59,6 +61,5 @@ def shapes() -> Response:
 
 @blueprint.get("/.well-known/void")
 def void() -> Response:
-    documents = current_site().documents
     offer = choose(VOID_OFFERS)
-    return rdf_response(documents.void_bytes[offer.media_type], media_type=offer.media_type)
+    return rdf_response(current_site().void_bytes[offer.media_type], media_type=offer.media_type)

@@ -16,18 +16,9 @@ from mitigraph.namespaces import MG
 from mitigraph.web.loaded_site import Site, current_site
 from mitigraph.web.page_queries import Statements, entity_triples, outgoing
 from mitigraph.web.views import category, facet, generic, limitation, mitigation, source
-from mitigraph.web.views.responses import (
-    HTML_OFFER,
-    RDF_OFFERS,
-    choose,
-    html_response,
-    not_found,
-    rdf_response,
-)
+from mitigraph.web.views.responses import PAGE_OFFERS, choose, html_response, not_found, rdf_response
 
 blueprint = Blueprint("entity", __name__)
-
-ENTITY_OFFERS = (HTML_OFFER, *RDF_OFFERS)
 
 PageRenderer = Callable[[Site, str, Statements], str]
 
@@ -51,7 +42,7 @@ def show(path: str) -> Response:
     statements = read_statements(site, iri)
     if statements is None:
         return not_found(f"nothing is known about {iri}")
-    offer = choose(ENTITY_OFFERS)
+    offer = choose(PAGE_OFFERS)
     if offer.format is None:
         return html_response(render_page(site, iri, statements))
     return rdf_response(entity_rdf(site, iri, fmt=offer.format), media_type=offer.media_type)

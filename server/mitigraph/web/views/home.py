@@ -25,7 +25,7 @@ def index() -> str:
         counts=site.figures.counts,
         tree=tree,
         downloads=sorted(site.figures.downloads),
-        notice=site.documents.notice,
+        notice=site.figures.documents.notice,
     )
 
 

@@ -44,17 +44,11 @@ SORT_TITLES = {"relevance": "Relevance", "label": "Label (A–Z)", "code": "Cate
 
 
 @dataclass(frozen=True)
-class ShownChoice:
-    choice: FacetChoice
-    href: str
-    """This list with the choice added, or removed when it is chosen."""
-
-
-@dataclass(frozen=True)
 class ShownFacet:
     name: str
     title: str
-    choices: tuple[ShownChoice, ...]
+    choices: tuple[FacetChoice, ...]
+    """The choices shown, each a link to this list with it added, or removed when it is chosen."""
     hidden: int
     """Choices left out (MAX_SHOWN_CHOICES)."""
     chosen: int
@@ -151,7 +145,7 @@ def shown_facet(wanted: ListRequest, facet: str, choices: tuple[FacetChoice, ...
     return ShownFacet(
         name=facet,
         title=FACET_TITLES[facet],
-        choices=tuple(ShownChoice(c, wanted.toggled(facet, c.value).href()) for c in shown),
+        choices=shown,
         hidden=len(choices) - len(shown),
         chosen=sum(1 for c in choices if c.selected),
         clear_href=wanted.without_facet(facet).href(),

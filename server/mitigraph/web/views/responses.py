@@ -27,6 +27,8 @@ RDF_OFFERS: tuple[Offer, ...] = tuple(
 """The RDF formats a page offers (mitigraph.formats), each under its own media type only: a client asking for
 plain JSON, XML or text is told what there is rather than sent RDF it did not ask for. `?format=` takes the
 file extension users type (`ttl`) and every name of the format."""
+PAGE_OFFERS = (HTML_OFFER, *RDF_OFFERS)
+"""What an entity's page and the ontology answer: HTML by default, else any of the RDF formats."""
 
 
 def choose(offers: Sequence[Offer]) -> Offer:
