@@ -31,15 +31,15 @@ from rdflib import Graph
 
 from mitigraph.namespaces import prefixes, shorten
 from mitigraph.query_guard import refusal_for
-from mitigraph.query_pool import (
+from mitigraph.query_jobs import (
     NoAcceptableFormat,
     QueryError,
     QueryJob,
-    QueryPool,
     QueryResult,
     QuerySyntaxError,
     QueryTimeout,
 )
+from mitigraph.query_pool import QueryPool
 from mitigraph.settings import Settings
 from mitigraph.store import fill_store
 
@@ -191,7 +191,8 @@ def evaluate(graph: Store | Graph, job: QueryJob, *, settings: Settings) -> Quer
         store = fill_store(Store(str(store_dir)), graph)
         store.flush()
         del store
-        pool = QueryPool.from_settings(store_dir, settings.with_changes(query_workers=1), memory_copy=False)
+        single = settings.with_changes(query_workers=1, query_threads=1)
+        pool = QueryPool.from_settings(store_dir, single, memory_copy=False)
         try:
             pool.start()
             return pool.run(job)

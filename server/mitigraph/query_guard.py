@@ -206,19 +206,78 @@ def _resolve_codepoint_escapes(text: str) -> str:
     return _CODEPOINT_ESCAPE.sub(character, text)
 
 
-_MAYBE_KEYWORD = re.compile("|".join(f"(?<!:){word}" for word in (*ACCESS_KEYWORDS, *UPDATE_KEYWORDS)))
-"""Matched against the upper-cased text, as refusal_for reads its words."""
+_KEYWORD = re.compile("|".join((*ACCESS_KEYWORDS, *UPDATE_KEYWORDS)))
+"""Any keyword anywhere, matched against the upper-cased text: most queries hold none at all."""
+_WORD_CHARACTERS = rf"[{_NAME_CHARS}:%.\-]"
+"""What a name token is made of (but for escapes): a bare word or a prefixed name lies inside one run of
+these, a "word" here; a keyword's letters are all among them, so every keyword sits inside one word."""
+_WORD = re.compile(f"{_WORD_CHARACTERS}+")
+_WORD_REST = re.compile(f"{_WORD_CHARACTERS}*")
+_VARIABLE_NAME = re.compile(f"[{_NAME_CHARS}]+")
+_NAME_START = re.compile(r"[^\W\d]|:")
 _NESTING_CHARACTERS = "({[!+-^"
 
 
 def may_be_refused(query: str, *, max_depth: int) -> bool:
     """Whether `refusal_for` could refuse this text; False only when it certainly would not.
 
-    A cheap over-approximation that spares the tokenizer most queries. refusal_for finds a keyword only as
-    a substring of the upper-cased text, and never in a prefixed name (so never right after `:`, which
-    always belongs to the name it follows); and a depth no greater than the count of brackets and prefix
-    operators. A codepoint escape can hide either, so a text with a backslash always goes to the tokenizer.
+    A cheap, sound over-approximation that spares the tokenizer almost every query. The depth the
+    tokenizer finds is at most the count of brackets and prefix operators. It finds keywords only in name
+    tokens, and every name token lies inside one word (a run of the characters names are made of): so
+    only a word holding a keyword is looked at, and its start decides how the tokenizer reads it
+    (`_word_may_refuse`). A codepoint escape can hide anything, so a backslash always means "maybe".
     """
-    if "\\" in query or _MAYBE_KEYWORD.search(query.upper()):
+    if "\\" in query or sum(map(query.count, _NESTING_CHARACTERS)) > max_depth:
         return True
-    return sum(query.count(character) for character in _NESTING_CHARACTERS) > max_depth
+    upper = query.upper()
+    if _KEYWORD.search(upper) is None:
+        return False
+    if len(upper) != len(query):
+        words = _WORD.finditer(query)
+        return any(_word_may_refuse(query, word.start(), word.end(), checked=False) for word in words)
+    return _keyword_word_may_refuse(query, upper)
+
+
+def _keyword_word_may_refuse(query: str, upper: str) -> bool:
+    """Look at each word that holds a keyword in `upper`, where every character of `query` upper-cases to
+    exactly one (so positions match, and what upper-cases to a keyword's letters is letters)."""
+    backwards, length = query[::-1], len(query)
+    position = 0
+    while (keyword := _KEYWORD.search(upper, position)) is not None:
+        start = length - _word_end(backwards, length - keyword.start())
+        position = _word_end(query, keyword.end())
+        if _word_may_refuse(query, start, position, checked=True):
+            return True
+    return False
+
+
+def _word_end(text: str, position: int) -> int:
+    """Where the run of word characters from `position` on ends (`position` itself when there is none)."""
+    run = _WORD_REST.match(text, position)
+    assert run is not None, "a pattern that may match nothing always matches"
+    return run.end()
+
+
+def _word_may_refuse(query: str, start: int, end: int, *, checked: bool) -> bool:
+    """Whether the tokenizer could find a keyword in the word `query[start:end]` (`checked`: it is known
+    to hold one, upper-cased).
+
+    No name token spans the character before a word, so either the word lies inside a string, an IRI or a
+    comment (no keyword there, whatever this answers) or its first character starts a token. After `?` or
+    `$`, a word of name characters only is one variable. A word starting a name (a letter, `_` or `:`) is
+    one name token, but for trailing dots, read here exactly as `_name` reads it. Any other word (after
+    `@`, starting with a digit, `-`, `%` ...) may split into several tokens: "maybe".
+    """
+    word = query[start:end]
+    if not checked and _KEYWORD.search(word.upper()) is None:
+        return False
+    before = query[start - 1] if start else ""
+    if before == "?" or before == "$":
+        return _VARIABLE_NAME.fullmatch(word) is None
+    if before == "@" or _NAME_START.match(word) is None:
+        return True
+    name = word.rstrip(".")
+    if ":" in name:
+        return "SERVICE" in name.split(":", 1)[0].upper()
+    upper = name.upper()
+    return bool(_ACCESS_IN_A_WORD.search(upper) or _UPDATE_STARTING_A_WORD.search(upper))

@@ -1,99 +1,72 @@
-"""User queries run in a small pool of sandboxed processes, so a query past its limits can really be stopped.
+"""User queries run in a few sandboxed query processes, so a query past its limits can really be stopped.
 
-pyoxigraph cannot cancel a running query from another thread, so each user query is handed to a query
-process (`query_process`) that is sandboxed (`sandbox`: no network, no writes, a memory cap) and has the
-store open read-only. When a query runs past its time the process is killed and replaced, and the caller
-gets QueryTimeout; when it runs past its memory the process aborts and the caller gets QueryOutOfMemory.
-Results are serialised inside the query process by Oxigraph's own writers and stopped past their byte
-limit. `run_async` is `run` on an event loop: a free, ready process gets the job at once and the loop
-waits on the pipe, with no thread; otherwise (none free, one starting) the exchange runs in a thread.
+pyoxigraph cannot cancel a running query from another thread, so each query goes to a query process
+(`query_process`: sandboxed, store read-only) that answers `threads` queries at once, one per pipe (a
+slot), from one copy of the store. A query past its time gets QueryTimeout and its process is killed and
+replaced; the others it was answering are tried once more in the new one. A process that ends by itself
+(past its memory, a stack overflow) gives its query the error that means, unless others ran there, any of
+which may have ended it: each is then tried once more. Results are written by Oxigraph's own writers in
+the query process and stopped past their byte limit. `run_async` is `run` on an event loop: a free, ready
+slot gets the job at once and the loop waits on the pipe; otherwise the exchange runs in a thread.
 
-A process is checked before it is handed a query: one found dead (killed, crashed) is replaced first, and
-a new one is used only once it has said it is ready, so a kill never costs a user an error. Waiting for a
-free process is bounded (`queue_timeout`, then PoolBusy). The pool never reads the query: refusing
-SERVICE and the like is the callers' job (`query_guard`), and the sandbox holds whatever gets past them.
+A slot whose process died is replaced before it is handed a query, and a new one is used once it has said
+it is ready. Waiting for a free slot is bounded (`queue_timeout`, then PoolBusy). The pool never reads the
+query: refusing SERVICE and the like is the callers' job (`query_guard`); the sandbox holds the rest.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
-import queue
-import signal
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from anyio import to_thread
 
 from mitigraph.query_jobs import (
-    NoAcceptableFormat,
     PoolBusy,
     QueryError,
     QueryFailed,
     QueryJob,
-    QueryOutOfMemory,
-    QueryRejected,
     QueryResult,
-    QuerySyntaxError,
     QueryTimeout,
-    ResultKind,
-    ResultTooLarge,
-    out_of_memory_message,
     result_or_raise,
 )
-from mitigraph.query_slots import Lease, Slot, count_running, readable, stop
-
-if TYPE_CHECKING:
-    from mitigraph.settings import Settings
+from mitigraph.query_slots import (
+    FreeSlots,
+    Lease,
+    PoolStats,
+    QueryProcess,
+    Slot,
+    close,
+    count_running,
+    ending_error,
+    read_ready,
+    readable,
+    spawn,
+    stop,
+)
+from mitigraph.settings import Settings
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "NoAcceptableFormat",
-    "PoolBusy",
-    "PoolStats",
-    "QueryError",
-    "QueryFailed",
-    "QueryJob",
-    "QueryOutOfMemory",
-    "QueryPool",
-    "QueryRejected",
-    "QueryResult",
-    "QuerySyntaxError",
-    "QueryTimeout",
-    "ResultKind",
-    "ResultTooLarge",
-]
 STARTUP_TIMEOUT = 60.0
 """Seconds a new query process may take to import, sandbox itself and open the store."""
 INLINE_SEND_CHARS = 16 * 1024
 """A job whose query is at most this long is sent from the event loop: it fits the pipe's buffer at once."""
 
 
-@dataclass(frozen=True)
-class PoolStats:
-    """A snapshot of the pool, taken without waiting for it: what /health reports."""
-
-    size: int
-    alive: int
-    """Query processes running (answering, idle or starting)."""
-    busy: int
-    """Queries being answered."""
-    waiting: int
-    """Queries waiting for a free query process."""
-
-
 class QueryPool:
-    """A fixed number of query processes over one read-only on-disk store, used by many request threads."""
+    """`size` query processes of `threads` answering threads each, over one read-only on-disk store, used by
+    many requests: each thread's pipe (a slot) answers one query at a time."""
 
     def __init__(
         self,
         store_dir: Path,
         *,
         size: int,
+        threads: int = 1,
         timeout: float,
         queue_timeout: float,
         max_result_bytes: int,
@@ -101,11 +74,12 @@ class QueryPool:
         memory_copy: bool,
         unsandboxed: bool = False,
     ) -> None:
-        """`memory_copy`: each query process copies the store into memory (see memory_copy_max_triples)."""
+        """`memory_copy`: each query process copies the store into memory once, for all its threads."""
         from mitigraph.query_process import ProcessLimits
 
         self._store_dir = Path(store_dir)
         self._size = size
+        self._threads = threads
         self._timeout = timeout
         self._queue_timeout = queue_timeout
         self._memory_bytes = memory_bytes
@@ -116,18 +90,20 @@ class QueryPool:
             unsandboxed=unsandboxed,
         )
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[Slot] = queue.Queue()
-        self._slots: set[Slot] = set()
+        self._free = FreeSlots()
+        self._processes: set[QueryProcess] = set()
         self._lock = threading.Lock()
         self._busy = 0
         self._waiting = 0
         self._closed = False
+        self._launched: list[Lease] = []
 
     @classmethod
     def from_settings(cls, store_dir: Path, settings: Settings, *, memory_copy: bool) -> QueryPool:
         return cls(
             store_dir,
             size=settings.query_workers,
+            threads=settings.query_threads,
             timeout=settings.query_timeout,
             queue_timeout=settings.queue_timeout,
             max_result_bytes=settings.max_result_bytes,
@@ -136,39 +112,43 @@ class QueryPool:
             unsandboxed=settings.unsandboxed,
         )
 
+    def launch(self) -> None:
+        """Start the query processes without waiting for them, so they boot while the caller does other
+        work (a web worker loads its site); `start` then waits until they are ready."""
+        if not self._launched:
+            self._launched = [Lease(slot) for _ in range(self._size) for slot in self._spawn()]
+
     def start(self) -> None:
-        """Start every query process and wait until each is ready; raise QueryFailed if one cannot start."""
-        leases = [Lease(self._spawn()) for _ in range(self._size)]
+        """Start every query process (unless launched) and wait until each is ready; raise QueryFailed if
+        one cannot start."""
+        self.launch()
+        leases, self._launched = self._launched, []
         try:
             for lease in leases:
                 self._make_ready(lease)
         except QueryError:
             self.close()
             raise
-        log.info("%d query process(es) ready", self._size)
+        log.info("%d query process(es) x %d thread(s) ready", self._size, self._threads)
         for lease in leases:
-            self._idle.put(lease.slot)
+            self._free.put(lease.slot)
 
     def close(self) -> None:
         """Stop every query process, busy or idle."""
         with self._lock:
             self._closed = True
-            slots = list(self._slots)
-            self._slots.clear()
-        for slot in slots:
-            stop(slot)
-
-    def alive(self) -> bool:
-        """Every query process is running."""
-        stats = self.stats()
-        return not self._closed and stats.alive == stats.size
+            processes = list(self._processes)
+            self._processes.clear()
+        for owner in processes:
+            stop(owner)
+        self._free.close_all()
 
     def stats(self) -> PoolStats:
         """Counts of processes and queries; never waits for a query process (safe on an event loop)."""
         with self._lock:
-            slots = list(self._slots)
+            processes = list(self._processes)
             busy, waiting = self._busy, self._waiting
-        return PoolStats(size=self._size, alive=count_running(slots), busy=busy, waiting=waiting)
+        return PoolStats(size=self._size, alive=count_running(processes), busy=busy, waiting=waiting)
 
     def run(self, job: QueryJob) -> QueryResult:
         """Run one query in a free query process; raise a QueryError subclass when it cannot be answered.
@@ -192,13 +172,14 @@ class QueryPool:
         lease = Lease(slot)
         settled = False
         try:
-            if slot.ready and len(job.query) <= INLINE_SEND_CHARS and count_running([slot]) == 1:
+            if slot.ready and len(job.query) <= INLINE_SEND_CHARS:
                 outcome = await self._exchange_on_loop(lease, job)
             else:
                 outcome = await to_thread.run_sync(self._exchange, lease, job)
             settled = True
         finally:
             if not settled and lease.slot.ready:
+                lease.slot.owner.replaced = True
                 self._renew(lease, reason="was left with a query its caller gave up on")
             self._give_back(lease.slot)
         if outcome[0] == "error":
@@ -212,36 +193,35 @@ class QueryPool:
             connection.send(job)
         except OSError:
             return await to_thread.run_sync(self._exchange, lease, job)
+        owner = lease.slot.owner
+        owner.begin()
         started = time.monotonic()
         if not await readable(connection, timeout=self._timeout):
-            log.warning("query stopped after %.1f s: %.200r", time.monotonic() - started, job.query)
-            await to_thread.run_sync(lambda: self._renew(lease, reason="ran past its time"))
+            owner.end()
+            await to_thread.run_sync(self._stop_runaway, lease, job, started)
             raise QueryTimeout(f"stopped after {self._timeout:g} s")
         try:
             outcome: tuple[str, object] = connection.recv()
         except (EOFError, OSError) as error:
-            ended = lease.slot
-            await to_thread.run_sync(lambda: self._renew(lease, reason="ended during a query"))
-            raise self._ending_error(ended, job) from error
+            retry = await to_thread.run_sync(self._after_ending, lease, job, error, False)
+            assert retry
+            return await to_thread.run_sync(self._exchange, lease, job, True)
+        owner.end()
         return outcome
 
     def _take_now(self) -> Slot | None:
-        """A free process if there is one now (counted busy), else None."""
-        try:
-            slot = self._idle.get_nowait()
-        except queue.Empty:
-            return None
-        with self._lock:
-            self._busy += 1
+        """A free slot if there is one now (counted busy), else None."""
+        slot = self._free.take(within=None)
+        if slot is not None:
+            with self._lock:
+                self._busy += 1
         return slot
 
     def _take(self) -> Slot:
         with self._lock:
             self._waiting += 1
         try:
-            slot = self._idle.get(timeout=self._queue_timeout)
-        except queue.Empty:
-            raise PoolBusy(f"every query process stayed busy for {self._queue_timeout:g} s") from None
+            slot = self._take_idle()
         finally:
             with self._lock:
                 self._waiting -= 1
@@ -249,29 +229,66 @@ class QueryPool:
             self._busy += 1
         return slot
 
+    def _take_idle(self) -> Slot:
+        slot = self._free.take(within=self._queue_timeout)
+        if slot is None:
+            raise PoolBusy(f"every query process stayed busy for {self._queue_timeout:g} s")
+        return slot
+
     def _give_back(self, slot: Slot) -> None:
         with self._lock:
             self._busy -= 1
             closed = self._closed
         if closed:
-            stop(slot)
+            stop(slot.owner)
+            close(slot)
+        elif slot.stale:
+            close(slot)
         else:
-            self._idle.put(slot)
+            self._free.put(slot)
 
-    def _exchange(self, lease: Lease, job: QueryJob) -> tuple[str, object]:
+    def _exchange(self, lease: Lease, job: QueryJob, retried: bool = False) -> tuple[str, object]:
+        """Send the job and wait for its answer; a query that was running where another ended its process
+        is tried once more, in a new one (_after_ending)."""
         self._send(lease, job)
+        owner = lease.slot.owner
+        owner.begin()
         started = time.monotonic()
         if not lease.slot.connection.poll(self._timeout):
-            log.warning("query stopped after %.1f s: %.200r", time.monotonic() - started, job.query)
-            self._renew(lease, reason="ran past its time")
+            owner.end()
+            self._stop_runaway(lease, job, started)
             raise QueryTimeout(f"stopped after {self._timeout:g} s")
         try:
             outcome: tuple[str, object] = lease.slot.connection.recv()
         except (EOFError, OSError) as error:
-            ended = lease.slot
-            self._renew(lease, reason="ended during a query")
-            raise self._ending_error(ended, job) from error
+            if self._after_ending(lease, job, error, retried):
+                return self._exchange(lease, job, retried=True)
+            raise AssertionError("unreachable") from error
+        owner.end()
         return outcome
+
+    def _stop_runaway(self, lease: Lease, job: QueryJob, started: float) -> None:
+        """End the process of a query past its time; its other queries are tried again elsewhere."""
+        log.warning("query stopped after %.1f s: %.200r", time.monotonic() - started, job.query)
+        lease.slot.owner.replaced = True
+        self._renew(lease, reason="ran past its time")
+
+    def _after_ending(self, lease: Lease, job: QueryJob, error: BaseException, retried: bool) -> bool:
+        """The process ended during the query: replace it, then say to try once more (True) when the query
+        may not be what ended it (the pool ended it for another, or others were running there), else raise
+        what the way it ended means."""
+        ended = lease.slot
+        owner = ended.owner
+        shared = owner.ended_under_others()
+        self._renew(lease, reason="ended during a query")
+        if not retried and (owner.replaced or shared):
+            log.warning(
+                "query process %s ended beside other queries; trying again: %.200r",
+                owner.process.pid,
+                job.query,
+            )
+            return True
+        raise self._ending_error(ended, job) from error
 
     def _send(self, lease: Lease, job: QueryJob) -> None:
         """Hand the job to a ready process; one that ended before it could read it is replaced once."""
@@ -286,64 +303,47 @@ class QueryPool:
                     raise QueryFailed("the query process failed") from error
 
     def _make_ready(self, lease: Lease) -> None:
-        """Make sure the leased process runs and has said it is ready; replace it first when it has died."""
-        if count_running([lease.slot]) == 0:
-            self._renew(lease, reason=f"was found ended (exit code {lease.slot.process.exitcode})")
+        """Make sure the leased slot's process is current and has said it is ready. One that died while
+        idle is found by the send itself (a pipe without a reader fails at once) and replaced (_send)."""
+        if lease.slot.stale:
+            self._renew(lease, reason=f"was found ended (exit code {lease.slot.owner.process.exitcode})")
         if lease.slot.ready:
             return
-        connection = lease.slot.connection
-        try:
-            if not connection.poll(STARTUP_TIMEOUT):
-                raise EOFError(f"not ready within {STARTUP_TIMEOUT:g} s")
-            status, payload = connection.recv()
-        except (EOFError, OSError) as error:
-            self._renew(lease, reason=f"could not start: {error}")
-            raise QueryFailed("a query process could not start") from error
-        if status != "ready":
-            log.error("query process %s could not start: %s", lease.slot.process.pid, payload)
+        problem = read_ready(lease.slot, timeout=STARTUP_TIMEOUT)
+        if problem is not None:
+            log.error("query process %s could not start: %s", lease.slot.owner.process.pid, problem)
             self._renew(lease, reason="could not start")
-            raise QueryFailed(f"a query process could not start: {payload}")
-        lease.slot.ready = True
+            raise QueryFailed(f"a query process could not start: {problem}")
 
     def _renew(self, lease: Lease, *, reason: str) -> None:
-        """Stop the leased process and lease a new one in its place (not yet ready)."""
+        """Stop the leased slot's process and lease a slot of its replacement (not yet ready): the first to
+        renew a process starts the new one, whose other slots go to the free ones; a later caller takes
+        a free slot."""
         old = lease.slot
-        log.warning("query process %s %s; starting another", old.process.pid, reason)
         with self._lock:
-            self._slots.discard(old)
+            first = old.owner in self._processes
+            self._processes.discard(old.owner)
             closed = self._closed
-        stop(old)
+        if first:
+            log.warning("query process %s %s; starting another", old.owner.process.pid, reason)
+        stop(old.owner)
+        close(old)
         if closed:
             raise QueryFailed("the server is shutting down")
-        lease.slot = self._spawn()
+        if not first:
+            lease.slot = self._take_idle()
+            return
+        lease.slot, *others = self._spawn()
+        for slot in others:
+            self._free.put(slot)
 
-    def _spawn(self) -> Slot:
-        from mitigraph.query_process import serve_queries
-
-        parent_end, child_end = self._context.Pipe()
-        process = self._context.Process(
-            target=serve_queries,
-            args=(str(self._store_dir), child_end, self._limits),
-            name="mitigraph-query",
-            daemon=True,
-        )
-        process.start()
-        child_end.close()
-        slot = Slot(process=process, connection=parent_end)
+    def _spawn(self) -> list[Slot]:
+        slots = spawn(self._context, self._store_dir, threads=self._threads, limits=self._limits)
         with self._lock:
-            self._slots.add(slot)
-        return slot
+            self._processes.add(slots[0].owner)
+        return slots
 
     def _ending_error(self, slot: Slot, job: QueryJob) -> QueryError:
-        """What a query process's death during a query means for the user, by how it ended."""
-        code = slot.process.exitcode
-        log.warning("query process %s ended with %s during %.200r", slot.process.pid, code, job.query)
-        if self._closed:
-            return QueryFailed("the server is shutting down")
-        if code == -signal.SIGSEGV:
-            return QueryRejected(
-                "the query nests or chains too deeply for the engine to evaluate; simplify it"
-            )
-        if code in (-signal.SIGABRT, -signal.SIGKILL):
-            return QueryOutOfMemory(out_of_memory_message(self._memory_bytes))
-        return QueryFailed("the query process failed")
+        code = slot.owner.process.exitcode
+        log.warning("query process %s ended with %s during %.200r", slot.owner.process.pid, code, job.query)
+        return ending_error(code, memory_bytes=self._memory_bytes, closing=self._closed)

@@ -42,19 +42,18 @@ from pyoxigraph import (
     serialize,
 )
 
-from mitigraph.query_pool import (
+from mitigraph.query_jobs import (
     NoAcceptableFormat,
     PoolBusy,
-    PoolStats,
     QueryFailed,
     QueryJob,
-    QueryPool,
     QueryResult,
     QuerySyntaxError,
     QueryTimeout,
     ResultKind,
     ResultTooLarge,
 )
+from mitigraph.query_pool import PoolStats, QueryPool
 from mitigraph.settings import Settings, SettingsError
 from mitigraph.store import GraphReader
 
@@ -331,7 +330,7 @@ def remote_reader_and_pool(settings: Settings) -> tuple[GraphReader, QueryPool]:
     store = RemoteStore(settings.sparql_endpoint, timeout=settings.query_timeout)
     pool = RemoteQueryPool(
         settings.sparql_endpoint,
-        size=settings.query_workers,
+        size=settings.query_slots,
         timeout=settings.query_timeout,
         queue_timeout=settings.queue_timeout,
         max_result_bytes=settings.max_result_bytes,

@@ -100,10 +100,12 @@ def shares(**settings: object) -> Shares:
     [
         ({}, 1, 60.0),
         ({"workers": 1}, 1, 60.0),
-        ({"workers": 1, "query_workers": 4}, 2, 60.0),
-        ({"workers": 1, "query_workers": 4, "client_queries": 8}, 3, 60.0),
-        ({"workers": 2, "query_workers": 4, "client_queries": 3}, 2, 60.0),
-        ({"workers": 4, "query_workers": 1, "client_queries": 2, "client_query_seconds": 20.0}, 1, 20.0),
+        ({"workers": 1, "query_workers": 4, "query_threads": 1}, 2, 60.0),
+        ({"workers": 1, "query_workers": 4, "query_threads": 1, "client_queries": 8}, 3, 60.0),
+        ({"workers": 1, "query_workers": 1, "query_threads": 4, "client_queries": 8}, 3, 60.0),
+        ({"workers": 1, "query_workers": 2, "query_threads": 2, "client_queries": 8}, 3, 60.0),
+        ({"workers": 2, "query_workers": 4, "query_threads": 1, "client_queries": 3}, 2, 60.0),
+        ({"workers": 4, "query_threads": 1, "client_queries": 2, "client_query_seconds": 20.0}, 1, 20.0),
     ],
 )
 def test_each_worker_admits_its_share_and_never_its_whole_pool(

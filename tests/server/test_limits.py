@@ -153,7 +153,11 @@ FRAGMENTS = (
         "<http://x/>",
     ),
     *("'", '"', "'''", "(", ")", "{", "}", "[", "]", "!", "+", "-", "^", "\\u0049NSERT", "\\", "FILTER", "a"),
+    *("?add", "$from", "service:", "%", "·", "\u0345", "ß", "ﬁ", "é", "@en-", "1e5", "_:"),
 )
+"""Keywords in any case and spellings that upper-case to them; what starts or ends a word for the tokenizer
+(a variable, a prefixed name, a language tag, a number, a character that upper-cases to two); strings,
+comments, IRIs, brackets."""
 
 
 def test_the_quick_pre_check_lets_through_nothing_the_refusal_layer_refuses() -> None:

@@ -15,14 +15,13 @@ import pytest
 from tests.support.polling import poll_until
 from tests.support.servers import RunningServer
 
-from mitigraph.query_pool import (
+from mitigraph.query_jobs import (
     PoolBusy,
-    PoolStats,
     QueryJob,
-    QueryPool,
     QueryRejected,
     QueryTimeout,
 )
+from mitigraph.query_pool import PoolStats, QueryPool
 
 ASK = QueryJob(query="ASK { ?s ?p ?o }", solutions_format="JSON", graph_format=None)
 ENDLESS = QueryJob(
@@ -166,3 +165,74 @@ def test_an_unknown_function_is_400_not_500(http: httpx.Client) -> None:
     response = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o FILTER(<urn:x:f>(?o)) }"})
     assert response.status_code == 400
     assert "<urn:x:f> is not supported" in response.text
+
+
+# ---------------------------------------------------------------- threads of one query process
+
+
+def values_square(side: int) -> QueryJob:
+    """Counts side x side rows of two VALUES blocks: time grows with side**2, whatever the graph."""
+    values = " ".join(str(number) for number in range(side))
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?x {{ {values} }} VALUES ?y {{ {values} }} }}"
+    return QueryJob(query=query, solutions_format="JSON", graph_format=None)
+
+
+def side_taking(seconds: float) -> int:
+    """A values_square side that Oxigraph counts in about `seconds` on this machine (measured in process)."""
+    from pyoxigraph import Store
+
+    store, side = Store(), 200
+    while True:
+        started = time.monotonic()
+        list(store.query(values_square(side).query))
+        took = time.monotonic() - started
+        if took >= seconds / 4 or side > 20_000:
+            return int(side * (seconds / max(took, 1e-6)) ** 0.5)
+        side *= 2
+
+
+def test_one_process_answers_beside_a_runaway_and_its_neighbours_outlive_the_kill(store_dir: Path) -> None:
+    """Two threads of one process: an ASK is answered while a runaway holds the other thread; a query
+    running when the runaway's process is killed gets its right answer all the same (tried again)."""
+    timeout = 3.0
+    pool = QueryPool(
+        store_dir,
+        size=1,
+        threads=2,
+        timeout=timeout,
+        queue_timeout=10.0,
+        max_result_bytes=1024 * 1024,
+        memory_bytes=512 * 1024 * 1024,
+        memory_copy=False,
+    )
+    pool.start()
+    outcomes: dict[str, object] = {}
+
+    def run(name: str, job: QueryJob) -> None:
+        try:
+            outcomes[name] = pool.run(job)
+        except Exception as error:
+            outcomes[name] = error
+
+    try:
+        side = side_taking(2.0)
+        runaway = threading.Thread(target=run, args=("runaway", ENDLESS))
+        started = time.monotonic()
+        runaway.start()
+        poll_until(lambda: pool.stats().busy == 1, timeout=10.0, message="the runaway never started")
+        answered = time.monotonic()
+        assert pool.run(ASK).body == TRUE
+        assert time.monotonic() - answered < timeout / 2, "the second thread answers while the first runs"
+        time.sleep(max(0.0, timeout - 1.0 - (time.monotonic() - started)))
+        neighbour = threading.Thread(target=run, args=("neighbour", values_square(side)))
+        neighbour.start()
+        runaway.join(timeout=30)
+        neighbour.join(timeout=60)
+        assert isinstance(outcomes["runaway"], QueryTimeout), outcomes
+        counted = outcomes["neighbour"]
+        assert not isinstance(counted, Exception), counted
+        assert f'"value":"{side * side}"'.encode() in counted.body  # type: ignore[attr-defined]
+        assert pool.run(ASK).body == TRUE
+        assert pool.stats() == PoolStats(size=1, alive=1, busy=0, waiting=0)
+    finally:
+        pool.close()

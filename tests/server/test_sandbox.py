@@ -24,7 +24,8 @@ from tests.support.servers import LOOPBACK, SERVE, RunningServer, free_port, run
 
 from mitigraph.loader import LoadedGraph
 from mitigraph.local_query import QueryTextError, evaluate
-from mitigraph.query_pool import PoolStats, QueryJob, QueryPool, QueryRejected
+from mitigraph.query_jobs import QueryJob, QueryRejected
+from mitigraph.query_pool import PoolStats, QueryPool
 from mitigraph.settings import Settings
 
 

@@ -17,6 +17,7 @@ from tests.support.servers import LOOPBACK, SERVE, RunningServer, kill_process_g
 
 from mitigraph.loader import load_project
 from mitigraph.namespaces import DEFAULT_BASE
+from mitigraph.settings import Settings
 from mitigraph.site import write_store
 
 ASK_CATEGORY = "ASK {{ <{base}category/1.1> ?p ?o }}"
@@ -106,7 +107,10 @@ def test_sigterm_stops_every_process_and_removes_the_store(
     assert store.is_dir()
     processes = descendants(server)
     spawned = [p for p in processes if "spawn_main" in " ".join(p.cmdline())]
-    assert len(spawned) == 2 + 2 * 2, "two web workers, each with two query processes"
+    defaults = Settings()
+    assert len(spawned) == defaults.workers * (1 + defaults.query_workers), (
+        "web workers and their query processes"
+    )
 
     server.process.send_signal(signal.SIGTERM)
     assert server.process.wait(timeout=30) == 0

@@ -28,11 +28,11 @@ from mitigraph.pipeline import GraphInvalid
 from mitigraph.progress import Stages
 from mitigraph.reporting import report_as_text
 from mitigraph.sandbox import SandboxUnavailable, start_up_notice
-from mitigraph.settings import Settings
+from mitigraph.settings import SETTINGS_VARIABLE, Settings
+from mitigraph.site.layout import SITE_VARIABLE
 from mitigraph.site.reading import SiteError, read_metadata
 from mitigraph.site.served import remote_site, served_store_dir, usable_site
 from mitigraph.store import StoreError
-from mitigraph.web.app import SETTINGS_VARIABLE, SITE_VARIABLE, copies_into_memory
 from mitigraph.web.connections import head_limit, protocol_factory
 
 READY_POLL_SECONDS = 0.1
@@ -107,7 +107,7 @@ def _describe_query_store(settings: Settings, *, site: Path) -> str:
         return f"queries are answered by {settings.sparql_endpoint}"
     triples = read_metadata(site).triples
     limit = settings.memory_copy_max_triples
-    if copies_into_memory(settings, triples=triples):
+    if settings.copies_into_memory(triples=triples):
         return f"query processes copy the store into memory ({triples} triples, limit {limit})"
     return f"query processes read the on-disk store ({triples} triples; --memory-copy-max-triples {limit})"
 
@@ -131,7 +131,8 @@ def _run(settings: Settings, *, site: Path, log_config: dict[str, Any], started:
     def announce() -> None:
         click.echo(
             f"ready in {time.monotonic() - started:.1f} s: {settings.public_url} ({settings.workers} web "
-            f"worker(s) x {settings.query_workers} query processes); Ctrl-C stops it",
+            f"worker(s) x {settings.query_workers} query process(es) x {settings.query_threads} threads); "
+            "Ctrl-C stops it",
             err=True,
         )
 

@@ -24,6 +24,9 @@ FIGURES_LAYOUT = 4
 is recognised as stale (its figures file has another name) rather than unpickled into missing fields."""
 FIGURES_FILE = f"figures-{FIGURES_LAYOUT}.pickle"
 DOWNLOADS_DIR = "downloads"
+SITE_VARIABLE = "MITIGRAPH_SITE"
+"""Set by `mitigraph serve` to the site the workers read: the store's own, or one it computed because the
+store had none, or one written by another version."""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """The app factory: one ASGI app that serves the SPARQL endpoint, /health, YASGUI's assets and the pages.
 
-FastAPI serves `/sparql` and `/health`; rdflib-endpoint's SparqlRouter is only asked for its YASGUI page
+`/sparql` is answered in front of FastAPI (`Server`): its endpoint behind only what it needs of FastAPI's
+stack (CORS and the error answers), since every request pays for each layer. FastAPI serves `/health`;
+rdflib-endpoint's SparqlRouter is only asked for its YASGUI page
 and its service description (its own query routes, which run rdflib's engine, are never mounted); the
 Flask app of the Linked Data pages is mounted at `/` after them. `mitigraph serve` writes the store (or opens
 a persisted one), makes sure a current site exists (mitigraph.site), and starts uvicorn workers that each
@@ -26,28 +28,25 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mitigraph import __version__
-from mitigraph.examples import example_queries
 from mitigraph.query_pool import PoolStats, QueryPool
 from mitigraph.remote_backend import remote_reader_and_pool
-from mitigraph.settings import Settings, SettingsError
+from mitigraph.settings import SETTINGS_VARIABLE, Settings, SettingsError
 from mitigraph.site import read_site, site_dir
+from mitigraph.site.layout import SITE_VARIABLE
+from mitigraph.site.reading import read_metadata
 from mitigraph.store import GraphReader, open_read_only
 from mitigraph.web.editor import TITLE, YASGUI_DIR, YASGUI_URL_PATH, build_landing
-from mitigraph.web.errors import install_error_handlers, refuse_other_methods
+from mitigraph.web.errors import ErrorResponses, HandledErrors, UnexpectedErrors, refuse_other_methods
+from mitigraph.web.loaded_site import SITE_KEY
 from mitigraph.web.pages import create_pages_app
-from mitigraph.web.sparql import sparql_routes
-
-SETTINGS_VARIABLE = "MITIGRAPH_SETTINGS"
-"""The environment variable through which `mitigraph serve` hands its Settings (as JSON) to each worker."""
-SITE_VARIABLE = "MITIGRAPH_SITE"
-"""Set by `mitigraph serve` to the site the workers read: the store's own, or one it computed because the
-store had none, or one written by another version."""
+from mitigraph.web.sparql import QUERY_METHODS, SparqlEndpoint
 
 log = logging.getLogger(__name__)
 
 
 HEALTH_HEADERS = {"Cache-Control": "no-store"}
 HEALTH_METHODS = ("GET", "HEAD")
+SPARQL_PATHS = ("/sparql", "/sparql/")
 CORS_DOCUMENT_PREFIXES = ("/id/", "/download/")
 CORS_DOCUMENTS = ("/context.jsonld",)
 CORS_REQUEST_HEADERS = ("Accept", "Content-Type")
@@ -57,7 +56,7 @@ QUERY_STORE_DISK = "on-disk store"
 QUERY_STORE_REMOTE = "remote endpoint"
 
 
-def create_app(settings: Settings, *, site: Path | None = None) -> FastAPI:
+def create_app(settings: Settings, *, site: Path | None = None) -> Server:
     """Build the whole server for `settings`; `settings.store_dir` must hold the store to serve.
 
     The pages' figures are read from the written `site` (by default the store's own); a missing or stale
@@ -72,10 +71,12 @@ def create_app(settings: Settings, *, site: Path | None = None) -> FastAPI:
             "create_app needs settings.store_dir: `mitigraph serve` writes the store and sets it"
         )
     else:
-        reader = GraphReader(open_read_only(settings.store_dir))
-        written = read_site(site or site_dir(settings.store_dir), base=settings.base)
-        memory_copy = copies_into_memory(settings, triples=written.metadata.triples)
+        site = site or site_dir(settings.store_dir)
+        memory_copy = settings.copies_into_memory(triples=read_metadata(site).triples)
         pool = QueryPool.from_settings(settings.store_dir, settings, memory_copy=memory_copy)
+        pool.launch()  # the query processes start while this worker reads its site
+        reader = GraphReader(open_read_only(settings.store_dir))
+        written = read_site(site, base=settings.base)
         query_store = QUERY_STORE_MEMORY if memory_copy else QUERY_STORE_DISK
 
     lifecycle = PoolLifecycle()
@@ -94,24 +95,47 @@ def create_app(settings: Settings, *, site: Path | None = None) -> FastAPI:
         title=TITLE, version=__version__, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
     )
     pages = create_pages_app(settings, reader, written=written)
-    install_error_handlers(app, pages=pages)
+    errors = ErrorResponses(pages)
+    errors.install(app)
     app.add_middleware(ReadOnlyCORS)
     landing = build_landing(
-        settings, examples=example_queries(), triples=written.metadata.triples, pages=pages
+        settings, examples=pages.extensions[SITE_KEY].examples, triples=written.metadata.triples, pages=pages
     )
-    app.router.routes.extend(sparql_routes(settings=settings, pool=pool, landing=landing))
+    sparql = sparql_layers(SparqlEndpoint(settings=settings, pool=pool, landing=landing), errors)
     app.include_router(
         health_router(pool, lifecycle=lifecycle, query_store=query_store, triples=written.metadata.triples)
     )
     refuse_other_methods(app, ("/health",), allow=HEALTH_METHODS)
     app.mount(YASGUI_URL_PATH, StaticFiles(directory=YASGUI_DIR), name="yasgui")
     app.mount("/", WSGIMiddleware(pages))  # type: ignore[arg-type]
-    return app
+    return Server(app, sparql=sparql)
 
 
-def copies_into_memory(settings: Settings, *, triples: int) -> bool:
-    """Whether the query processes copy a store of `triples` into memory (memory_copy_max_triples)."""
-    return settings.memory_copy_max_triples > 0 and triples <= settings.memory_copy_max_triples
+def sparql_layers(endpoint: ASGIApp, errors: ErrorResponses) -> ASGIApp:
+    """/sparql's endpoint behind what FastAPI's stack gave it: CORS (GET, HEAD, POST) around the answers to
+    ProtocolError and HTTPException, and the opaque 500 for anything else outside CORS, as
+    ServerErrorMiddleware wrote it."""
+    return UnexpectedErrors(_cors(HandledErrors(endpoint, errors), methods=QUERY_METHODS), errors)
+
+
+class Server:
+    """The ASGI app uvicorn runs: `/sparql` (and `/sparql/`) straight to its endpoint, everything else
+    (the lifespan too) to the FastAPI app.
+
+    The endpoint gets what FastAPI's stack gave it (CORS, then ProtocolError answers inside it and the
+    opaque 500 outside it, mitigraph.web.errors) and skips the rest: routing, telemetry hooks, the
+    framework's body limit (unset: the endpoint limits its own body) and exit stacks.
+    """
+
+    def __init__(self, app: FastAPI, *, sparql: ASGIApp) -> None:
+        self.app = app
+        self._sparql = sparql
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in SPARQL_PATHS:
+            await self._sparql(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 def _required(site: Path | None) -> Path:
@@ -123,7 +147,7 @@ def _required(site: Path | None) -> Path:
     return site
 
 
-def app_from_environment() -> FastAPI:
+def app_from_environment() -> Server:
     """The factory uvicorn's workers call (`mitigraph.web.app:app_from_environment`)."""
     settings_json = os.environ.get(SETTINGS_VARIABLE)
     if not settings_json:
@@ -189,22 +213,19 @@ def pool_status(stats: PoolStats | None) -> tuple[str, int]:
 
 
 class ReadOnlyCORS:
-    """CORS for the read-only resources, so browser apps on other origins (YASGUI elsewhere, Comunica, a
-    notebook) can read them: `/sparql` (GET, HEAD, POST), `/id/...`, `/download/...` and `/context.jsonld`
-    (GET, HEAD). Starlette's CORSMiddleware answers preflights and adds `Access-Control-Allow-Origin: *`;
-    this only chooses, by path, which of its two configurations applies (the pages get none).
+    """CORS for the read-only documents, so browser apps on other origins (YASGUI elsewhere, Comunica, a
+    notebook) can read them: `/id/...`, `/download/...` and `/context.jsonld` (GET, HEAD); `/sparql` has its
+    own (GET, HEAD, POST; `Server`). Starlette's CORSMiddleware answers preflights and adds
+    `Access-Control-Allow-Origin: *`; this only chooses, by path, where it applies (the pages get none).
     """
 
     def __init__(self, app: ASGIApp) -> None:
         self._app = app
-        self._sparql = _cors(app, methods=("GET", "HEAD", "POST"))
         self._documents = _cors(app, methods=("GET", "HEAD"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "") if scope["type"] == "http" else ""
-        if path in ("/sparql", "/sparql/"):
-            await self._sparql(scope, receive, send)
-        elif path.startswith(CORS_DOCUMENT_PREFIXES) or path in CORS_DOCUMENTS:
+        if path.startswith(CORS_DOCUMENT_PREFIXES) or path in CORS_DOCUMENTS:
             await self._documents(scope, receive, send)
         else:
             await self._app(scope, receive, send)

@@ -9,19 +9,19 @@ Each client may run `Settings.client_queries` queries at once and use `Settings.
 query time in any sliding minute, as the Wikidata Query Service counts them; past either it gets 429 with a
 `Retry-After` that says when it may try again, and its query never reaches a query process.
 
-Shares per web worker: uvicorn runs `Settings.workers` web workers, each with its own pool of
-`query_workers` query processes and its own memory, and the kernel hands each new connection to any of
+Shares per web worker: uvicorn runs `Settings.workers` web workers, each with its own pool of `query_slots`
+(query processes times their threads) and its own memory, and the kernel hands each new connection to any of
 them. Rather than share counters between the workers (shared memory or a lock file, which a worker dying
-mid-query would leave holding a client's slots), each worker admits its share of a client's queries at
-once, ceil(client_queries / workers), and never every process of its pool (at most query_workers - 1 when
-it has two or more). So one client can hold at most one share of each worker's pool and the rest stays free
-for everyone else. The price: a client whose connections all land on one worker may be refused a little
-before its nominal number of queries at once. The time budget is not divided: a keep-alive connection stays
-on one worker, and a client that sends one query after another on it must get its whole budget there (a
-division would throttle a steady client at half its budget, as the benchmark's clients were). A client
-whose connections spread over the workers may so use up to `workers` budgets, still within its share of
-processes. A whole pool can still be filled by many clients at once; then a query waits at most
-`queue_timeout` for a process and gets 503 (that is capacity, not fairness).
+mid-query would leave holding a client's slots), each worker admits its share of a client's queries at once,
+ceil(client_queries / workers), and never every slot of its pool (at most query_slots - 1 when it has two or
+more). So one client can hold at most one share of each worker's pool and the rest stays free for everyone
+else. The price: a client whose connections all land on one worker may be refused a little before its
+nominal number of queries at once. The time budget is not divided: a keep-alive connection stays on one
+worker, and a client that sends one query after another on it must get its whole budget there (a division
+would throttle a steady client at half its budget, as the benchmark's clients were). A client whose
+connections spread over the workers may so use up to `workers` budgets, still within its share of processes.
+A whole pool can still be filled by many clients at once; then a query waits at most `queue_timeout` for a
+process and gets 503 (that is capacity, not fairness).
 
 Query time is what a query takes in the pool, waiting for a process included, measured here; a query that
 runs past `query_timeout` is stopped there, so no admitted query holds a share for longer.
@@ -139,7 +139,8 @@ class Shares:
     @classmethod
     def of(cls, settings: Settings) -> Shares:
         share = math.ceil(settings.client_queries / settings.workers)
-        concurrent = min(share, settings.query_workers - 1) if settings.query_workers > 1 else share
+        slots = settings.query_slots
+        concurrent = min(share, slots - 1) if slots > 1 else share
         return cls(
             concurrent=max(1, concurrent),
             pool_bound=concurrent < share,

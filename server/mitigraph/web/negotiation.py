@@ -99,10 +99,9 @@ def _by_format(offers: Sequence[Offer], format_param: str) -> Offer:
     raise NotAcceptable(offers, asked=f"format={format_param}")
 
 
-ERROR_OFFERS = (
-    Offer("text/plain", token="txt"),
-    Offer("text/html", token="html", aliases=("application/xhtml+xml",)),
-)
+HTML_OFFER = Offer("text/html", token="html", aliases=("application/xhtml+xml",))
+"""HTML, as a browser asks for it: a page, the editor, an error page."""
+ERROR_OFFERS = (Offer("text/plain", token="txt"), HTML_OFFER)
 """Every error, from /sparql or from the pages: plain text unless the client ranks HTML higher (a browser)."""
 
 

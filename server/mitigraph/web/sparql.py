@@ -8,9 +8,10 @@ a client past its fair share (429, mitigraph.web.fairness). A plain GET without 
 browser and the service description to anything else; a browser navigating to a link with a query (HTML
 preferred, no `format`) gets the editor with that query open.
 
-The route is a plain ASGI endpoint, not a FastAPI handler: no request validation, no dependency solving,
-no hop to a thread. Checks run on the event loop (a text past INLINE_CHECK_CHARS in a thread), the query
-waits for its process without a thread (QueryPool.run_async); a ProtocolError is written by web.errors.
+The endpoint is plain ASGI, reached in front of FastAPI (mitigraph.web.app.Server): no routing, no
+request validation, no dependency solving, no hop to a thread. Checks run on the event loop (a text past
+INLINE_CHECK_CHARS in a thread), the query waits for its process without a thread (QueryPool.run_async);
+a ProtocolError is written by web.errors.
 
 Results are negotiated from the format registry (mitigraph.formats) by Accept, and by `?format=` (a
 format's name, alias or media type: `json`, `xml`, `csv`, `tsv`, `ttl`, `jsonld`, `nt`, `rdf`...) as a
@@ -31,12 +32,11 @@ from typing import Protocol
 from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from mitigraph.formats import format_named
 from mitigraph.query_guard import refusal_for
-from mitigraph.query_pool import (
+from mitigraph.query_jobs import (
     NoAcceptableFormat,
     PoolBusy,
     QueryFailed,
@@ -50,7 +50,7 @@ from mitigraph.query_pool import (
 )
 from mitigraph.settings import Settings, trusted_networks
 from mitigraph.web.fairness import ClientLimitReached, FairShare, Shares, client_of
-from mitigraph.web.negotiation import NotAcceptable, Offer, negotiate, offers_for
+from mitigraph.web.negotiation import HTML_OFFER, NotAcceptable, Offer, negotiate, offers_for
 from mitigraph.web.sparql_request import (
     PROTOCOL_HEADERS,
     ProtocolError,
@@ -72,7 +72,6 @@ SOLUTION_OFFERS = offers_for("sparql", kind="results")
 """What SELECT and ASK results are written as; the first (SPARQL JSON) is the default."""
 GRAPH_OFFERS = offers_for("sparql", kind="graph")
 """What CONSTRUCT and DESCRIBE results are written as; the first (Turtle) is the default."""
-HTML_OFFER = Offer("text/html", token="html", aliases=("application/xhtml+xml",))
 LANDING_OFFERS = (
     *(Offer.of(format_named(name, kind="graph")) for name in ("turtle", "rdfxml", "jsonld")),
     HTML_OFFER,
@@ -100,15 +99,12 @@ class QueryRunner(Protocol):
     def run(self, job: QueryJob) -> QueryResult: ...
 
 
-def sparql_routes(*, settings: Settings, pool: QueryRunner, landing: Landing) -> list[Route]:
-    """The `/sparql` routes (with and without a trailing slash) over the given query pool. They match every
-    method: QUERY_METHODS are answered, any other gets 405 with `Allow`."""
-    endpoint = SparqlEndpoint(settings=settings, pool=pool, landing=landing)
-    return [Route(path, endpoint, include_in_schema=False) for path in ("/sparql", "/sparql/")]
-
-
 class SparqlEndpoint:
-    """The ASGI endpoint of `/sparql`: read the request, refuse what must be refused, run the query."""
+    """The ASGI endpoint of `/sparql`: read the request, refuse what must be refused, run the query.
+
+    It answers every method: QUERY_METHODS, and 405 with `Allow` for any other. Its errors are raised as
+    ProtocolError, for mitigraph.web.errors to write.
+    """
 
     def __init__(self, *, settings: Settings, pool: QueryRunner, landing: Landing) -> None:
         self._answer = _Answerer(settings=settings, pool=pool, landing=landing)

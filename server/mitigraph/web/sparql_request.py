@@ -7,6 +7,8 @@ Everything a request can be refused for here is a ProtocolError, which mitigraph
 
 from __future__ import annotations
 
+import binascii
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +26,8 @@ FORMAT_PARAMETER = "format"
 PROTOCOL_HEADERS = {"Vary": "Accept"}
 QUERY_CHARSET = "utf-8"
 """The only charset a query body may declare (SPARQL 1.1 Protocol 2.1.3: the body is UTF-8)."""
+URL_CHARSET = "latin-1"
+"""How a URL's query string is read into text before its escapes are decoded (as Starlette reads it)."""
 
 
 class ProtocolError(Exception):
@@ -77,11 +81,11 @@ class SparqlRequest:
 
 
 def request_from_url(request: Request) -> SparqlRequest:
-    return SparqlRequest.from_parameters(_multi(request.query_params.multi_items()))
+    return SparqlRequest.from_parameters(_url_parameters(request))
 
 
 def request_from_post(request: Request, body: bytes) -> SparqlRequest:
-    url_parameters = _multi(request.query_params.multi_items())
+    url_parameters = _url_parameters(request)
     if not body:
         return SparqlRequest.from_parameters(url_parameters)
     media_type, options = parse_options_header(request.headers.get("content-type"))
@@ -114,10 +118,43 @@ def _require_utf8(charset: str | None, *, media_type: str) -> None:
 
 def _form(body: bytes) -> dict[str, list[str]]:
     text = _decode(body, what="the form")
-    try:
-        return parse_qs(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
-    except ValueError as error:
-        raise ProtocolError(400, f"the form has more than {MAX_FORM_FIELDS} fields") from error
+    if text and 1 + text.count("&") > MAX_FORM_FIELDS:
+        raise ProtocolError(400, f"the form has more than {MAX_FORM_FIELDS} fields")
+    return decode_parameters(text)
+
+
+def _url_parameters(request: Request) -> dict[str, list[str]]:
+    query_string: bytes = request.scope["query_string"]
+    return decode_parameters(query_string.decode(URL_CHARSET)) if query_string else {}
+
+
+_NOT_AN_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def decode_parameters(text: str) -> dict[str, list[str]]:
+    """`parse_qs(text, keep_blank_values=True)`, value for value, in a fraction of its time.
+
+    parse_qs decodes each `%XX` in a Python loop (30 µs for an 800-character query); here binascii's
+    quoted-printable decoder does it in C, once every `%XX` is rewritten `=XX` and every `=` `=3D`. That
+    reads exactly as `%XX` escapes only when each `%` starts one and the text is ASCII (so its bytes decode
+    as UTF-8 in one piece, as parse_qs decodes an ASCII run): other texts go to parse_qs itself.
+    """
+    if not text.isascii() or _NOT_AN_ESCAPE.search(text) is not None:
+        return parse_qs(text, keep_blank_values=True)
+    parameters: dict[str, list[str]] = {}
+    for field in text.split("&"):
+        if field:
+            name, _, value = field.partition("=")
+            parameters.setdefault(_unquote_plus(name), []).append(_unquote_plus(value))
+    return parameters
+
+
+def _unquote_plus(text: str) -> str:
+    text = text.replace("+", " ")
+    if "%" not in text:
+        return text
+    escapes = text.replace("=", "=3D").replace("%", "=")
+    return binascii.a2b_qp(escapes).decode(QUERY_CHARSET, "replace")
 
 
 def _decode(body: bytes, *, what: str) -> str:
@@ -127,13 +164,6 @@ def _decode(body: bytes, *, what: str) -> str:
         raise ProtocolError(
             400, f"{what} is not valid {QUERY_CHARSET} text (at byte {error.start})"
         ) from error
-
-
-def _multi(items: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for name, value in items:
-        grouped.setdefault(name, []).append(value)
-    return grouped
 
 
 def body_limit(settings: Settings) -> int:

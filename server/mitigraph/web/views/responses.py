@@ -14,12 +14,11 @@ from flask import Response, abort, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from mitigraph.formats import formats_for
-from mitigraph.web.negotiation import NotAcceptable, Offer, error_media_type, negotiate
+from mitigraph.web.negotiation import HTML_OFFER, NotAcceptable, Offer, error_media_type, negotiate
 
 HTML = "text/html"
 TEXT = "text/plain"
 
-HTML_OFFER = Offer(HTML, token="html", aliases=("application/xhtml+xml",))
 RDF_OFFERS: tuple[Offer, ...] = tuple(
     Offer(fmt.media_type, token=fmt.extension, other_tokens=fmt.names, format=fmt)
     for fmt in formats_for("page", kind="graph")
