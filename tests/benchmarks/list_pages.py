@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tests.benchmarks.run import SizeReport
+    from tests.benchmarks.results import SizeReport
 
 THREE_FILTERS = "/mitigations?category=1.1&stage=build-and-use-model&actor=developer"
 """The navigator's question: Developer mitigations at Build and Use Model in 1.1."""

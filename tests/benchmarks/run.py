@@ -3,51 +3,59 @@
     python -m tests.benchmarks.run                 (from the repository root: N = 2,000 and 100,000)
     python -m tests.benchmarks.run --sizes 2000    (the quick run)
 
-For each size: generate a synthetic graph (`mitigraph generate`), load it, time the example queries in
-process (pyoxigraph vs rdflib), time SHACL validation, then start each server on a free loopback port and
-measure time to first answered query, requests/s and p50/p99 at each concurrency, pages, and peak memory.
-Prints Markdown tables with ratios, the machine and the date, and last the targets (tests.benchmarks.targets)
-with whether each holds; `--update-readme` copies that table into the README. Every load is bounded in time
-and count (above LARGE_SIZE_CELL_REQUESTS, more tightly).
+For each size: generate a synthetic graph (`mitigraph generate`), load it with Mitigraph's loader, write
+the on-disk store and its site as `build --store` does, time the example queries in process (pyoxigraph vs
+rdflib) and SHACL validation, then start each server on a free loopback port and measure time to the first
+answered query (the one-record lookup), requests/s and p50/p99 at each concurrency, pages, peak memory, and
+a py-spy profile of Mitigraph answering the lookup (tests.benchmarks.profiling). Mitigraph is measured in
+its default configuration (`serve --store DIR`, no other option); `--variant` adds columns with other
+options. Prints Markdown tables with ratios, the machine and the date, and last the targets
+(tests.benchmarks.targets) with whether each holds and the profile; `--update-readme` copies those two
+into the README. Every load is bounded in time and count (from N = LARGE, more tightly).
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import datetime
 import logging
-import os
-import platform
+import shlex
 import shutil
 import signal
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import psutil
-
 from mitigraph.examples import ExampleQuery, example_queries
-from mitigraph.loader import ontology_files, reference_data_files
+from mitigraph.loader import LoadedGraph, ontology_files, reference_data_files
 from mitigraph.namespaces import DEFAULT_BASE
 from mitigraph.site import write_store
 from mitigraph.synthetic import generate
 from tests.benchmarks.list_pages import LIST_PAGE_PATHS
 from tests.benchmarks.loadgen import HttpRequest, LoadResult, run_load
 from tests.benchmarks.measures import (
-    Timed,
-    ValidationTiming,
-    load_rdflib,
+    load_graph,
     oxigraph_query,
-    oxigraph_store_from,
+    rdflib_graph_of,
     rdflib_query,
     time_pyshacl,
     time_pyshacl_turbo,
     time_repeatedly,
 )
-from tests.benchmarks.readme_table import update_readme
+from tests.benchmarks.options import Options, parse_options
+from tests.benchmarks.profiling import record, render_profiles
+from tests.benchmarks.readme_table import readme_block, update_readme
+from tests.benchmarks.rendering import machine_header, render
+from tests.benchmarks.results import (
+    LARGE,
+    LOOKUP_LABEL,
+    MITIGRAPH,
+    MITIGRAPH_GRAPH,
+    OXIGRAPH_DISK,
+    HttpCell,
+    SizeReport,
+    Start,
+)
 from tests.benchmarks.servers import (
     RunningServer,
     ServerFailed,
@@ -61,57 +69,15 @@ from tests.benchmarks.servers import (
     running,
     scratch_dir,
 )
-from tests.benchmarks.targets import LARGE, render_targets
+from tests.benchmarks.targets import render_targets
 from tests.support.library_logs import quiet_library_logging
 
-MIB = 1024 * 1024
-MITIGRAPH = "Mitigraph (--store)"
-OXIGRAPH = "Oxigraph server"
-OXIGRAPH_DISK = "Oxigraph server (on-disk store)"
-RDFLIB = "rdflib-endpoint"
-LOOKUP_LABEL = "One record's properties (lookup)"
 LARGE_SIZE_CELL_REQUESTS = 500
 """Requests a load cell sends at most from N = LARGE on (the time bound still applies)."""
-
-
-@dataclass(frozen=True)
-class Options:
-    sizes: tuple[int, ...]
-    concurrency: tuple[int, ...]
-    seconds: float
-    max_requests: int
-    request_timeout: float
-    rdflib_max_size: int
-    pyshacl_max_size: int
-    graph_start_max_size: int
-    queries: tuple[str, ...]
-    workers: int
-    query_workers: int
-    seed: int
-    keep: bool
-    http_only: bool
-    update_readme: bool
-
-
-@dataclass
-class HttpCell:
-    server: str
-    query: str
-    result: LoadResult
-
-
-@dataclass
-class SizeReport:
-    size: int
-    triples: int = 0
-    setup: dict[str, float] = field(default_factory=dict)
-    in_process: dict[str, dict[str, Timed]] = field(default_factory=dict)
-    validation: list[ValidationTiming] = field(default_factory=list)
-    http: list[HttpCell] = field(default_factory=list)
-    starts: dict[str, tuple[float, float, int]] = field(default_factory=dict)
-    """server -> (seconds to first answered query, seconds to settled, peak RSS bytes of its process tree)."""
-    pages: dict[str, LoadResult] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+LARGE_SIZE_SIDE_TIMEOUT = 30.0
+"""From N = LARGE, seconds a request to the on-disk Oxigraph server may take (its heaviest queries take
+minutes at concurrency 8); it is measured at concurrency 1 only there. The servers the targets compare keep
+the full --request-timeout."""
 
 
 # ---------------------------------------------------------------- one size
@@ -124,64 +90,77 @@ def benchmark_size(size: int, *, queries: Sequence[ExampleQuery], options: Optio
     generated = generate(synthetic, mitigations=size, seed=options.seed)
     report.setup["generate (s)"] = time.perf_counter() - began
     files = [*ontology_files(), *reference_data_files(), synthetic]
-    graph, report.setup["rdflib load (s)"] = load_rdflib(files)
-    report.triples = len(graph)
+    loaded, report.setup["load the files (s)"] = load_graph(files)
+    report.triples = len(loaded.store)
     progress(f"N={size}: {generated.mitigations} mitigations, {report.triples} triples in the served graph")
     began = time.perf_counter()
     store_dir = work / f"store-{size}"
-    write_store(graph, store_dir, base=DEFAULT_BASE)
-    report.setup["write on-disk store (s)"] = time.perf_counter() - began
+    write_store(loaded.store, store_dir, base=DEFAULT_BASE)
+    report.setup["write the on-disk store and its site (s)"] = time.perf_counter() - began
     if not options.http_only:
-        measure_in_process(report, graph, queries=queries, options=options)
-        measure_validation(report, graph, options=options)
-    del graph
+        measure_in_process(report, loaded, queries=queries, options=options)
+        measure_validation(report, loaded, options=options)
+    del loaded
     if size >= LARGE:
         bounded = min(options.max_requests, LARGE_SIZE_CELL_REQUESTS)
         options = dataclasses.replace(options, max_requests=bounded)
-    plans = [mitigraph_from_store(store_dir, workers=options.workers, query_workers=options.query_workers)]
-    plans.append(oxigraph_in_memory(files))
-    plans.append(oxigraph_read_only(store_dir))
-    if size <= options.rdflib_max_size:
-        plans.append(rdflib_endpoint(files))
-    else:
-        report.notes.append(f"rdflib-endpoint not run above N={options.rdflib_max_size} (--rdflib-max-size)")
-    for plan in plans:
-        measure_server(report, plan, queries=queries, options=options, work=work)
+    for plan, plan_options in server_plans(report, files, store_dir, options=options):
+        measure_server(report, plan, queries=queries, options=plan_options, work=work)
     if size <= options.graph_start_max_size:
-        measure_start_only(
-            report, mitigraph_from_files(files, workers=options.workers, query_workers=options.query_workers),
-            first_query=queries[0], work=work,
-        )  # fmt: skip
+        measure_start_only(report, mitigraph_from_files(files), work=work)
+    else:
+        report.notes.append(f"{MITIGRAPH_GRAPH} not timed above N={options.graph_start_max_size:,} "
+                            "(--graph-start-max-size)")  # fmt: skip
     return report
 
 
-def measure_in_process(
-    report: SizeReport, graph: object, *, queries: Sequence[ExampleQuery], options: Options
-) -> None:
-    from rdflib import Graph
+def server_plans(
+    report: SizeReport, files: Sequence[Path], store_dir: Path, *, options: Options
+) -> list[tuple[ServerPlan, Options]]:
+    """The servers to load at this size, each with the options bounding its load."""
+    plans = [(mitigraph_from_store(store_dir), options)]
+    plans += [(mitigraph_from_store(store_dir, options=shlex.split(v)), options) for v in options.variants]
+    plans.append((oxigraph_in_memory(files), options))
+    on_disk = options
+    if report.size >= LARGE:
+        timeout = min(options.request_timeout, LARGE_SIZE_SIDE_TIMEOUT)
+        on_disk = dataclasses.replace(options, concurrency=options.concurrency[:1], request_timeout=timeout)
+        report.notes.append(f"{OXIGRAPH_DISK} measured at c={on_disk.concurrency[0]} only, each request "
+                            f"waiting at most {timeout:g} s, from N={LARGE:,}")  # fmt: skip
+    plans.append((oxigraph_read_only(store_dir), on_disk))
+    if report.size <= options.rdflib_max_size:
+        plans.append((rdflib_endpoint(files), options))
+    else:
+        report.notes.append(
+            f"rdflib-endpoint not run above N={options.rdflib_max_size:,} (--rdflib-max-size)"
+        )
+    return plans
 
-    assert isinstance(graph, Graph)
-    store, report.setup["Oxigraph bulk load from rdflib (s)"] = oxigraph_store_from(graph)
+
+def measure_in_process(
+    report: SizeReport, loaded: LoadedGraph, *, queries: Sequence[ExampleQuery], options: Options
+) -> None:
+    """Each query against the loader's in-memory store, and against rdflib's graph up to --rdflib-max-size."""
+    graph = None
+    if report.size <= options.rdflib_max_size:
+        graph, report.setup["rdflib graph from the loaded store (s)"] = rdflib_graph_of(loaded)
     for example in queries:
         progress(f"N={report.size}: in-process {example.label}")
-        row = {
-            "pyoxigraph": time_repeatedly(oxigraph_query(store, example.query), max_runs=200, max_seconds=3)
-        }
-        if report.size <= options.rdflib_max_size:
-            row["rdflib"] = time_repeatedly(rdflib_query(graph, example.query), max_runs=20, max_seconds=10)
-        report.in_process[example.label] = row
+        ox = time_repeatedly(oxigraph_query(loaded.store, example.query), max_runs=200, max_seconds=3)
+        report.in_process[example.label] = {"pyoxigraph": ox}
+        if graph is not None:
+            rd = time_repeatedly(rdflib_query(graph, example.query), max_runs=20, max_seconds=10)
+            report.in_process[example.label]["rdflib"] = rd
 
 
-def measure_validation(report: SizeReport, graph: object, *, options: Options) -> None:
-    from rdflib import Graph
-
-    assert isinstance(graph, Graph)
+def measure_validation(report: SizeReport, loaded: LoadedGraph, *, options: Options) -> None:
     progress(f"N={report.size}: validation")
     if report.size <= options.pyshacl_max_size:
-        report.validation.append(time_pyshacl(graph))
+        report.validation.append(time_pyshacl(loaded))
     else:
-        report.notes.append(f"pySHACL not run above N={options.pyshacl_max_size} (--pyshacl-max-size)")
-    turbo = time_pyshacl_turbo(graph)
+        report.notes.append(f"pySHACL not run above N={options.pyshacl_max_size:,} (--pyshacl-max-size): "
+                            "only pyshacl-turbo, the engine `build` and `serve` use")  # fmt: skip
+    turbo = time_pyshacl_turbo(loaded)
     if turbo is not None:
         report.validation.append(turbo)
 
@@ -191,7 +170,7 @@ def measure_server(
 ) -> None:
     progress(f"N={report.size}: starting {plan.name}")
     try:
-        with running(plan, first_query=queries[0].query, log_dir=work) as server:
+        with running(plan, first_query=lookup_query().query, log_dir=work) as server:
             for example in queries:
                 request = sparql_request(server.query_url, example)
                 for concurrency in options.concurrency:
@@ -203,17 +182,36 @@ def measure_server(
                     report.http.append(HttpCell(server=plan.name, query=example.label, result=result))
             if plan.name == MITIGRAPH:
                 measure_pages(report, server, options=options)
+                profile_lookup(report, server, options=options)
             record_start(report, server)
     except ServerFailed as error:
         report.notes.append(f"{plan.name} failed: {error}")
 
 
-def measure_start_only(
-    report: SizeReport, plan: ServerPlan, *, first_query: ExampleQuery, work: Path
-) -> None:
+def profile_lookup(report: SizeReport, server: RunningServer, *, options: Options) -> None:
+    """Where the server's time goes while it answers the one-record lookup at concurrency 1."""
+    if options.profile_seconds <= 0:
+        return
+    progress(f"N={report.size}: profiling {server.name} (lookup, c=1, {options.profile_seconds:g} s)")
+    request = sparql_request(server.query_url, lookup_query())
+
+    def load(seconds: float) -> LoadResult:
+        return run_load(
+            request, concurrency=1, seconds=seconds, max_requests=10**9,
+            request_timeout=options.request_timeout,
+        )  # fmt: skip
+
+    report.profile = record(server.process.pid, seconds=options.profile_seconds, load=load)
+    if report.profile.missing:
+        print(
+            f"[benchmark] N={report.size}: no profile: {report.profile.missing}", file=sys.stderr, flush=True
+        )
+
+
+def measure_start_only(report: SizeReport, plan: ServerPlan, *, work: Path) -> None:
     progress(f"N={report.size}: start-up of {plan.name}")
     try:
-        with running(plan, first_query=first_query.query, log_dir=work) as server:
+        with running(plan, first_query=lookup_query().query, log_dir=work) as server:
             record_start(report, server)
     except ServerFailed as error:
         report.notes.append(f"{plan.name} failed: {error}")
@@ -221,10 +219,10 @@ def measure_start_only(
 
 def record_start(report: SizeReport, server: RunningServer) -> None:
     """How long the server took to answer and to settle, and its peak memory so far."""
-    report.starts[server.name] = (
-        server.start_to_first_answer,
-        server.start_to_settled,
-        server.memory.peak_bytes,
+    report.starts[server.name] = Start(
+        first_answer=server.start_to_first_answer,
+        settled=server.start_to_settled,
+        peak_bytes=server.memory.peak_bytes,
     )
 
 
@@ -259,204 +257,11 @@ def measure_pages(report: SizeReport, server: RunningServer, *, options: Options
         )  # fmt: skip
 
 
-# ---------------------------------------------------------------- printing
-
-
-def ms(seconds: float | None) -> str:
-    return "n/a" if seconds is None else f"{seconds * 1000:.1f}"
-
-
-def ratio(numerator: float | None, denominator: float | None) -> str:
-    if not numerator or not denominator:
-        return "n/a"
-    return (
-        f"{numerator / denominator:.2f}x"
-        if numerator / denominator < 100
-        else f"{numerator / denominator:.0f}x"
-    )
-
-
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def render(report: SizeReport, *, options: Options) -> str:
-    parts = [f"### N = {report.size:,} mitigations ({report.triples:,} triples served)"]
-    parts.append(table(["step", "seconds"], [[name, f"{value:.2f}"] for name, value in report.setup.items()]))
-    if report.in_process:
-        parts.append(render_in_process(report))
-    if report.validation:
-        parts.append(render_validation(report))
-    parts.append(render_http(report, options=options))
-    parts.append(
-        table(
-            [
-                "server",
-                "start to first answered query (s)",
-                "start to settled (s)",
-                "peak RSS of the tree (MiB)",
-            ],
-            [
-                [name, f"{first:.2f}", f"{settled:.2f}", f"{rss / MIB:.0f}"]
-                for name, (first, settled, rss) in report.starts.items()
-            ],
-        )
-    )
-    if report.pages:
-        parts.append("Mitigraph pages, concurrency 1, ms:")
-        parts.append(
-            table(
-                ["page", "p50", "p99", "requests", "failures"],
-                [
-                    [name, ms(r.p50), ms(r.p99), str(len(r.latencies)), str(r.failures)]
-                    for name, r in report.pages.items()
-                ],
-            )
-        )
-    parts += [f"- {note}" for note in report.notes]
-    return "\n\n".join(parts)
-
-
-def render_in_process(report: SizeReport) -> str:
-    rows = []
-    for label, row in report.in_process.items():
-        ox, rd = row["pyoxigraph"], row.get("rdflib")
-        rows.append([
-            label,
-            f"{ms(ox.median)} / {ms(ox.p99)} ({ox.runs})",
-            f"{ms(rd.median)} / {ms(rd.p99)} ({rd.runs})" if rd else "not run",
-            ratio(rd.median, ox.median) if rd else "n/a",
-        ])  # fmt: skip
-    header = ["query", "pyoxigraph", "rdflib", "rdflib / pyoxigraph"]
-    return "In-process query latency, ms (median / p99; runs):\n\n" + table(header, rows)
-
-
-def render_validation(report: SizeReport) -> str:
-    rows = [[v.engine, f"{v.seconds:.2f}", str(v.conforms), str(len(v.results))] for v in report.validation]
-    text = "SHACL validation (shapes/, no inference):\n\n" + table(
-        ["engine", "seconds", "conforms", "results"], rows
-    )
-    if len(report.validation) == 2:
-        first, second = report.validation
-        same = first.conforms == second.conforms and first.results == second.results
-        text += f"\n\nSame report from both engines (focus node, severity, shape): {'yes' if same else 'NO'}"
-    return text
-
-
-def render_http(report: SizeReport, *, options: Options) -> str:
-    cells = {(cell.server, cell.query, cell.result.concurrency): cell.result for cell in report.http}
-    servers = [
-        name
-        for name in (MITIGRAPH, OXIGRAPH, OXIGRAPH_DISK, RDFLIB)
-        if any(cell.server == name for cell in report.http)
-    ]
-    header = ["query", "c", *(f"{name} req/s (p50 / p99 ms)" for name in servers)]
-    header += [
-        "Mitigraph / Oxigraph req/s",
-        "p50 Mitigraph / Oxigraph",
-        "Mitigraph / Oxigraph on-disk req/s",
-        "Mitigraph / rdflib-endpoint req/s",
-    ]
-    rows = []
-    for label in dict.fromkeys(cell.query for cell in report.http):
-        for concurrency in options.concurrency:
-            results = {name: cells.get((name, label, concurrency)) for name in servers}
-            row = [label, str(concurrency)]
-            for name in servers:
-                result = results[name]
-                row.append(describe(result) if result else "n/a")
-            mitigraph, oxigraph, on_disk, rdflib = (
-                results.get(name) for name in (MITIGRAPH, OXIGRAPH, OXIGRAPH_DISK, RDFLIB)
-            )
-            row.append(ratio(rate(mitigraph), rate(oxigraph)))
-            row.append(ratio(mitigraph.p50 if mitigraph else None, oxigraph.p50 if oxigraph else None))
-            row.append(ratio(rate(mitigraph), rate(on_disk)))
-            row.append(ratio(rate(mitigraph), rate(rdflib)))
-            rows.append(row)
-    bounds = (
-        f"each cell: at most {options.seconds:g} s or {options.max_requests} requests, keep-alive clients"
-    )
-    return f"SPARQL over HTTP ({bounds}):\n\n" + table(header, rows)
-
-
-def rate(result: LoadResult | None) -> float | None:
-    return result.requests_per_second if result else None
-
-
-def describe(result: LoadResult) -> str:
-    text = f"{result.requests_per_second:.1f} ({ms(result.p50)} / {ms(result.p99)})"
-    if result.failures:
-        text += f" [{result.failures} failed: {result.first_failure}]"
-    return text
-
-
-def machine_header() -> str:
-    memory = psutil.virtual_memory().total / 1024**3
-    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    cpu = platform.processor() or platform.machine()
-    system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
-    return f"Machine: {os.cpu_count()} CPUs ({cpu}), {memory:.1f} GiB RAM, {system}. Date: {now}."
-
-
 def progress(message: str) -> None:
     print(f"[benchmark] {message}", file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------- command line
-
-
-def parse_options(argv: Sequence[str] | None) -> Options:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--sizes", default="2000,100000", help="Comma-separated mitigation counts (default 2000,100000)."
-    )
-    parser.add_argument("--concurrency", default="1,8", help="Comma-separated client concurrencies.")
-    parser.add_argument("--seconds", type=float, default=3.0, help="Time bound of one load cell.")
-    parser.add_argument("--max-requests", type=int, default=2000, help="Count bound of one load cell.")
-    parser.add_argument("--request-timeout", type=float, default=120.0)
-    parser.add_argument("--rdflib-max-size", type=int, default=20000, help="Largest N run through rdflib.")
-    parser.add_argument(
-        "--pyshacl-max-size", type=int, default=2000, help="Largest N validated with pySHACL."
-    )
-    parser.add_argument(
-        "--graph-start-max-size", type=int, default=2000,
-        help="Largest N at which `serve --graph` (load + validate at start) is timed.",
-    )  # fmt: skip
-    parser.add_argument(
-        "--queries", default="", help="Comma-separated prefixes of queries/*.ttl names (default all)."
-    )
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--query-workers", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--keep", action="store_true", help="Keep the generated files, stores and logs.")
-    parser.add_argument(
-        "--http-only", action="store_true", help="Skip the in-process and validation timings."
-    )
-    parser.add_argument(
-        "--update-readme", action="store_true", help="Copy the targets table into README.md at the end."
-    )
-    args = parser.parse_args(argv)
-    return Options(
-        sizes=tuple(int(size) for size in args.sizes.split(",")),
-        concurrency=tuple(int(c) for c in args.concurrency.split(",")),
-        seconds=args.seconds,
-        max_requests=args.max_requests,
-        request_timeout=args.request_timeout,
-        rdflib_max_size=args.rdflib_max_size,
-        pyshacl_max_size=args.pyshacl_max_size,
-        graph_start_max_size=args.graph_start_max_size,
-        queries=tuple(prefix for prefix in args.queries.split(",") if prefix),
-        workers=args.workers,
-        query_workers=args.query_workers,
-        seed=args.seed,
-        keep=args.keep,
-        http_only=args.http_only,
-        update_readme=args.update_readme,
-    )
 
 
 def selected_queries(prefixes: Sequence[str]) -> list[ExampleQuery]:
@@ -487,7 +292,7 @@ def stop_on_sigterm() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    options = parse_options(argv)
+    options = parse_options(argv, description=__doc__)
     stop_on_sigterm()
     logging.basicConfig(level=logging.WARNING, format="[%(name)s] %(levelname)s %(message)s", force=True)
     quiet_library_logging()
@@ -496,17 +301,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("no example query matches --queries", file=sys.stderr)
         return 2
     work = scratch_dir()
-    print(machine_header(), flush=True)
+    machine = machine_header()
+    print(machine, flush=True)
     reports: list[SizeReport] = []
     try:
         for size in options.sizes:
             reports.append(benchmark_size(size, queries=queries, options=options, work=work))
             print("\n" + render(reports[-1], options=options), flush=True)
-        targets = render_targets(reports)
-        print("\n### Targets\n\n" + targets, flush=True)
+        block = readme_block(machine, render_targets(reports), render_profiles(reports))
+        print("\n### Targets\n\n" + block, flush=True)
         if options.update_readme:
-            update_readme(targets)
-            progress("updated the targets table of README.md")
+            update_readme(block)
+            progress("updated the benchmark block of README.md")
     finally:
         if options.keep:
             progress(f"kept {work}")

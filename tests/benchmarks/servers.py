@@ -24,6 +24,7 @@ import psutil
 
 from mitigraph.publish import GraphStoreTarget, upload
 from tests.benchmarks.loadgen import HttpRequest, require_loopback, send
+from tests.benchmarks.results import MITIGRAPH, MITIGRAPH_GRAPH, OXIGRAPH, OXIGRAPH_DISK, RDFLIB
 from tests.support.polling import NotInTime, poll_until
 from tests.support.servers import LOOPBACK, free_port, kill_process_group
 
@@ -248,26 +249,28 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 # ---------------------------------------------------------------- the three servers
 
 
-def mitigraph_from_store(store_dir: Path, *, workers: int, query_workers: int) -> ServerPlan:
+def mitigraph_from_store(store_dir: Path, *, options: Sequence[str] = ()) -> ServerPlan:
+    """`mitigraph serve --store DIR` on a free port, with every other option at its default unless
+    `options` (a variant measured beside the default) says otherwise."""
+    name = f"Mitigraph (--store {' '.join(options)})" if options else MITIGRAPH
+
     def command(port: int) -> list[str]:
         return [
             executable("mitigraph"), "serve", "--host", LOOPBACK, "--port", str(port),
-            "--store", str(store_dir),
-            "--workers", str(workers), "--query-workers", str(query_workers), "--no-access-log",
+            "--store", str(store_dir), *options,
         ]  # fmt: skip
 
-    return ServerPlan(name="Mitigraph (--store)", command=command, query_path="/sparql")
+    return ServerPlan(name=name, command=command, query_path="/sparql")
 
 
-def mitigraph_from_files(files: Sequence[Path], *, workers: int, query_workers: int) -> ServerPlan:
+def mitigraph_from_files(files: Sequence[Path]) -> ServerPlan:
+    """`mitigraph serve --graph FILE ...` (load and validate at start), every other option at its default."""
+
     def command(port: int) -> list[str]:
         graphs = [argument for path in files for argument in ("--graph", str(path))]
-        return [
-            executable("mitigraph"), "serve", "--host", LOOPBACK, "--port", str(port), *graphs,
-            "--workers", str(workers), "--query-workers", str(query_workers), "--no-access-log",
-        ]  # fmt: skip
+        return [executable("mitigraph"), "serve", "--host", LOOPBACK, "--port", str(port), *graphs]
 
-    return ServerPlan(name="Mitigraph (--graph)", command=command, query_path="/sparql")
+    return ServerPlan(name=MITIGRAPH_GRAPH, command=command, query_path="/sparql")
 
 
 def oxigraph_in_memory(files: Sequence[Path]) -> ServerPlan:
@@ -283,7 +286,7 @@ def oxigraph_in_memory(files: Sequence[Path]) -> ServerPlan:
     def command(port: int) -> list[str]:
         return [executable("oxigraph"), "serve", "--bind", f"{LOOPBACK}:{port}"]
 
-    return ServerPlan(name="Oxigraph server", command=command, query_path="/query", after_listening=load)
+    return ServerPlan(name=OXIGRAPH, command=command, query_path="/query", after_listening=load)
 
 
 def oxigraph_read_only(store_dir: Path) -> ServerPlan:
@@ -299,7 +302,7 @@ def oxigraph_read_only(store_dir: Path) -> ServerPlan:
             f"{LOOPBACK}:{port}",
         ]
 
-    return ServerPlan(name="Oxigraph server (on-disk store)", command=command, query_path="/query")
+    return ServerPlan(name=OXIGRAPH_DISK, command=command, query_path="/query")
 
 
 def rdflib_endpoint(files: Sequence[Path]) -> ServerPlan:
@@ -316,7 +319,7 @@ def rdflib_endpoint(files: Sequence[Path]) -> ServerPlan:
             str(port),
         ]
 
-    return ServerPlan(name="rdflib-endpoint", command=command, query_path="/")
+    return ServerPlan(name=RDFLIB, command=command, query_path="/")
 
 
 def scratch_dir() -> Path:
