@@ -1,7 +1,9 @@
 """What passes between a web worker and a query process: jobs, answers, and the errors an answer means.
 
-A query process answers each job with a pair (status, payload); `result_or_raise` turns it into the
-result or into the QueryError subclass the caller maps to an HTTP status or an exit code. Every error
+A query process answers each job with a pair (status, payload), sent as bytes (`encode_outcome`: one
+status byte, then the result's kind and body, or a message), so a large result is not pickled and copied
+again on each side; `result_or_raise` turns it into the result or into the QueryError subclass the caller
+maps to an HTTP status or an exit code. Every error
 message is safe to show a user: it never carries a traceback or a path.
 """
 
@@ -75,6 +77,28 @@ class ResultTooLarge(QueryError):
 
 class QueryFailed(QueryError):
     """The query process failed in a way the user cannot fix; details are in the log, not the message."""
+
+
+OUTCOME_STATUSES = ("ok", "syntax", "rejected", "not_acceptable", "too_large", "memory", "error")
+"""What a query process may answer; an outcome's first byte is the index of its status here."""
+RESULT_KINDS: tuple[ResultKind, ...] = ("solutions", "graph")
+
+
+def encode_outcome(status: str, payload: object) -> bytes:
+    """An answer as sent down the pipe: the status byte, then for "ok" the kind byte and the result's body,
+    else the message in UTF-8."""
+    code = bytes((OUTCOME_STATUSES.index(status),))
+    if isinstance(payload, QueryResult):
+        return code + bytes((RESULT_KINDS.index(payload.kind),)) + payload.body
+    return code + str(payload).encode("utf-8")
+
+
+def decode_outcome(message: bytes) -> tuple[str, object]:
+    """The (status, payload) an encoded answer stands for."""
+    status = OUTCOME_STATUSES[message[0]]
+    if status == "ok":
+        return status, QueryResult(body=message[2:], kind=RESULT_KINDS[message[1]])
+    return status, message[1:].decode("utf-8")
 
 
 def out_of_memory_message(memory_bytes: int) -> str:

@@ -31,6 +31,7 @@ from mitigraph.query_jobs import (
     QueryJob,
     QueryResult,
     QueryTimeout,
+    decode_outcome,
     result_or_raise,
 )
 from mitigraph.query_slots import (
@@ -201,7 +202,7 @@ class QueryPool:
             await to_thread.run_sync(self._stop_runaway, lease, job, started)
             raise QueryTimeout(f"stopped after {self._timeout:g} s")
         try:
-            outcome: tuple[str, object] = connection.recv()
+            outcome = decode_outcome(connection.recv_bytes())
         except (EOFError, OSError) as error:
             retry = await to_thread.run_sync(self._after_ending, lease, job, error, False)
             assert retry
@@ -259,7 +260,7 @@ class QueryPool:
             self._stop_runaway(lease, job, started)
             raise QueryTimeout(f"stopped after {self._timeout:g} s")
         try:
-            outcome: tuple[str, object] = lease.slot.connection.recv()
+            outcome = decode_outcome(lease.slot.connection.recv_bytes())
         except (EOFError, OSError) as error:
             if self._after_ending(lease, job, error, retried):
                 return self._exchange(lease, job, retried=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from mitigraph.query_jobs import QueryJob, QueryResult, ResultKind
+from mitigraph.query_jobs import QueryJob, QueryResult, ResultKind, encode_outcome
 from mitigraph.sandbox import SandboxUnavailable, confine
 
 log = logging.getLogger(__name__)
@@ -106,9 +106,9 @@ def _answer_jobs(connection: Connection, serving: _ServingStore, max_result_byte
             return
         outcome = answer(serving.current, job, max_result_bytes)
         try:
-            connection.send(outcome)
+            connection.send_bytes(encode_outcome(*outcome))
         except MemoryError:
-            connection.send(("memory", "the answer did not fit in memory"))
+            connection.send_bytes(encode_outcome("memory", "the answer did not fit in memory"))
 
 
 class _ServingStore:

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 STOP_TIMEOUT = 5.0
 """Seconds to wait for a killed query process to be reaped."""
+ENDED_JOIN_TIMEOUT = 0.5
+"""Seconds to wait for a process that closed its pipe before it was ready, to learn its exit code."""
 
 
 @dataclass(eq=False)
@@ -165,7 +167,9 @@ def read_ready(slot: Slot, *, timeout: float) -> str | None:
             return f"not ready within {timeout:g} s"
         status, payload = slot.connection.recv()
     except (EOFError, OSError) as error:
-        return f"it ended before it was ready ({error or type(error).__name__})"
+        slot.owner.process.join(timeout=ENDED_JOIN_TIMEOUT)
+        code = slot.owner.process.exitcode
+        return f"it ended before it was ready (exit code {code}; {error or type(error).__name__})"
     if status != "ready":
         return str(payload)
     slot.ready = True
@@ -220,19 +224,18 @@ async def readable(connection: Connection, *, timeout: float) -> bool:
     reading an answer longer than one write (over 16 KiB) would fail half-way with EAGAIN.
     """
     loop = asyncio.get_running_loop()
-    ready: asyncio.Future[None] = loop.create_future()
+    ready: asyncio.Future[bool] = loop.create_future()
     descriptor = connection.fileno()
 
-    def wake() -> None:
+    def settle(answered: bool) -> None:
         if not ready.done():
-            ready.set_result(None)
+            ready.set_result(answered)
 
-    loop.add_reader(descriptor, wake)
+    loop.add_reader(descriptor, settle, True)
+    timer = loop.call_later(timeout, settle, False)
     try:
-        await asyncio.wait_for(ready, timeout)
-    except TimeoutError:
-        return False
+        return await ready
     finally:
+        timer.cancel()
         loop.remove_reader(descriptor)
         os.set_blocking(descriptor, True)
-    return True

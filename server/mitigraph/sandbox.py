@@ -43,8 +43,10 @@ import multiprocessing
 import os
 import resource
 import signal
+import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkContext, SpawnContext
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -135,8 +137,15 @@ def confine(*, memory_bytes: int, unsandboxed: bool = False) -> Confinement:
 
 
 def check(*, memory_bytes: int) -> Confinement:
-    """Whether the kernel allows the sandbox, tried in a throwaway process; SandboxUnavailable if not."""
-    context = multiprocessing.get_context("spawn")
+    """Whether the kernel allows the sandbox, tried in a throwaway process; SandboxUnavailable if not.
+
+    The process is forked when this one runs a single thread (as `serve` does when it starts: a few
+    milliseconds), else spawned (a fresh interpreter: a few hundred, but safe beside other threads)."""
+    context: ForkContext | SpawnContext = (
+        multiprocessing.get_context("fork")
+        if threading.active_count() == 1
+        else multiprocessing.get_context("spawn")
+    )
     parent_end, child_end = context.Pipe(duplex=False)
     probe = context.Process(
         target=_probe, args=(child_end, memory_bytes), name="mitigraph-sandbox-check", daemon=True

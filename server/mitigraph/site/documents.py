@@ -54,8 +54,10 @@ class StoredDocuments:
     """The published JSON-LD context (mitigraph.jsonld.context), served at /context.jsonld."""
 
 
-def build_documents(*, base: str, reader: GraphReader, downloads: Iterable[Download]) -> StoredDocuments:
-    """Every document, computed once when the site is written."""
+def build_documents(
+    *, base: str, reader: GraphReader, downloads: Iterable[Download], ontology_html: str | None = None
+) -> StoredDocuments:
+    """Every document, computed once when the site is written (`ontology_html` when already rendered)."""
     ontology = [quad.triple for quad in default_triples(load_files(ontology_files(), base=base).store)]
     shapes = bind_prefixes(load_shapes(), base=base)
     void = dataset_description(base=base, reader=reader, downloads=downloads)
@@ -65,7 +67,7 @@ def build_documents(*, base: str, reader: GraphReader, downloads: Iterable[Downl
         shape_summaries=tuple(shape_summaries(shapes)),
         void_triples=tuple(void),
         notice=dataset_notes(void, Minter(base).dataset()),
-        ontology_html=ontology_documentation(base=base),
+        ontology_html=ontology_html if ontology_html is not None else ontology_documentation(base=base),
         jsonld_context=jsonld_dumps(jsonld_context_document()),
     )
 

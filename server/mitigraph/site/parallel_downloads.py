@@ -2,9 +2,11 @@
 
 Writing a store and its site is a few dozen seconds of work at 100,000 mitigations, most of it on one core.
 A forked child shares the in-memory store's pages with its parent (copy on write: nothing is copied, and the
-store is only read), so it writes the graph downloads on the second core at no cost in memory. The
-child only reads the store and writes files into the site's staging directory; it hands back each file's
-size, checksum and ETag, or the error that stopped it.
+store is only read), so it writes the graph downloads on the second core at no cost in memory. It first
+renders the ontology's HTML documentation, which needs only the ontology (half a second of pyLODE, the
+longest part of a small site). The child only reads the store and writes files into the site's staging
+directory; it hands back the documentation and each file's size, checksum and ETag, or the error that
+stopped it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from mitigraph.formats import Format
+from mitigraph.ontology_docs import ontology_documentation
 from mitigraph.site.downloads import Download, write_download
 
 JOIN_SECONDS = 10.0
@@ -38,6 +41,8 @@ class ForkedDownloads:
         self._process = process
         self.seconds = 0.0
         """How long the child took (known once `result()` has returned)."""
+        self.ontology_html = ""
+        """The ontology's HTML documentation (known once `result()` has returned)."""
 
     def result(self) -> dict[str, Download]:
         """Each download by file name, once the child has written them all; raises DownloadsFailed."""
@@ -49,7 +54,8 @@ class ForkedDownloads:
             ) from error
         if status != "ok":
             raise DownloadsFailed(f"writing the downloads failed:\n{value}")
-        downloads: dict[str, Download] = value
+        downloads: dict[str, Download]
+        self.ontology_html, downloads = value
         return downloads
 
 
@@ -95,9 +101,11 @@ def _write(
     base: str,
     exported: dict[str, Path],
 ) -> None:
-    """The child: write every download, then send ("ok", downloads, seconds) or ("error", traceback, 0)."""
+    """The child: render the ontology's documentation, write every download, then send
+    ("ok", (documentation, downloads), seconds) or ("error", traceback, 0)."""
     started = time.monotonic()
     try:
+        documentation = ontology_documentation(base=base)
         downloads = {
             fmt.file_name: write_download(
                 store, fmt, directory, base=base, exported=exported.get(fmt.file_name)
@@ -107,6 +115,6 @@ def _write(
     except BaseException:
         sending.send(("error", traceback.format_exc(), 0.0))
     else:
-        sending.send(("ok", downloads, time.monotonic() - started))
+        sending.send(("ok", (documentation, downloads), time.monotonic() - started))
     finally:
         sending.close()

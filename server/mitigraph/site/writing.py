@@ -66,11 +66,11 @@ def write_site_of(
     """Compute the site of `store` (any store holding the published graph in its default graph) into
     `directory`, which is replaced whole; each step is timed as a stage of `stages`.
 
-    With `parallel`, the graph downloads are written by a forked process (mitigraph.site.parallel_downloads)
-    while this one does `alongside` (other work, such as writing the on-disk store), the figures and the
-    catalogue index; `store` must then be an in-memory store. The "downloads" stage is then the CSV (written
-    here: its query needs a few hundred MB, better not held while the other process holds its own) and the
-    wait for the other process.
+    With `parallel`, the graph downloads (and the ontology's HTML documentation) are made by a forked
+    process (mitigraph.site.parallel_downloads) while this one does `alongside` (other work, such as
+    writing the on-disk store), the figures and the catalogue index; `store` must then be an in-memory
+    store. The "downloads" stage is then the CSV (written here: its query needs a few hundred MB, better
+    not held while the other process holds its own) and the wait for the other process.
     `exported` names files already written from the same store in download formats (by file name, as
     `build` writes them): they are copied rather than serialised again.
     """
@@ -110,7 +110,12 @@ def write_site_of(
                 bar.update(len(forked))
                 log.debug("the forked process wrote the graph downloads in %.1f s", pending.seconds)
         with stages.stage("documents"):
-            documents = build_documents(base=base, reader=reader, downloads=downloads.values())
+            documents = build_documents(
+                base=base,
+                reader=reader,
+                downloads=downloads.values(),
+                ontology_html=pending.ontology_html if pending is not None else None,
+            )
         figures = SiteFigures(
             taxonomy=taxonomy,
             counts=counts,
