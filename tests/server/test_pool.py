@@ -192,8 +192,10 @@ def side_taking(seconds: float) -> int:
 
 
 def test_one_process_answers_beside_a_runaway_and_its_neighbours_outlive_the_kill(store_dir: Path) -> None:
-    """Two threads of one process: an ASK is answered while a runaway holds the other thread; a query
-    running when the runaway's process is killed gets its right answer all the same (tried again)."""
+    """Two threads of one process: an ASK is answered while a runaway holds the other thread; a count
+    started when the runaway has run 0.6 of its time, and taking about that long itself, is running when
+    the runaway's process is killed, and gets its right answer all the same (tried again in the
+    replacement)."""
     timeout = 3.0
     pool = QueryPool(
         store_dir,
@@ -215,7 +217,7 @@ def test_one_process_answers_beside_a_runaway_and_its_neighbours_outlive_the_kil
             outcomes[name] = error
 
     try:
-        side = side_taking(2.0)
+        side = side_taking(0.6 * timeout)
         runaway = threading.Thread(target=run, args=("runaway", ENDLESS))
         started = time.monotonic()
         runaway.start()
@@ -223,7 +225,11 @@ def test_one_process_answers_beside_a_runaway_and_its_neighbours_outlive_the_kil
         answered = time.monotonic()
         assert pool.run(ASK).body == TRUE
         assert time.monotonic() - answered < timeout / 2, "the second thread answers while the first runs"
-        time.sleep(max(0.0, timeout - 1.0 - (time.monotonic() - started)))
+        poll_until(
+            lambda: time.monotonic() - started >= 0.6 * timeout,
+            timeout=timeout,
+            message="the runaway's time never came",
+        )
         neighbour = threading.Thread(target=run, args=("neighbour", values_square(side)))
         neighbour.start()
         runaway.join(timeout=30)

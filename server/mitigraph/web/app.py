@@ -75,8 +75,12 @@ def create_app(settings: Settings, *, site: Path | None = None) -> Server:
         memory_copy = settings.copies_into_memory(triples=read_metadata(site).triples)
         pool = QueryPool.from_settings(settings.store_dir, settings, memory_copy=memory_copy)
         pool.launch()  # the query processes start while this worker reads its site
-        reader = GraphReader(open_read_only(settings.store_dir))
-        written = read_site(site, base=settings.base)
+        try:
+            reader = GraphReader(open_read_only(settings.store_dir))
+            written = read_site(site, base=settings.base)
+        except BaseException:
+            pool.close()
+            raise
         query_store = QUERY_STORE_MEMORY if memory_copy else QUERY_STORE_DISK
 
     lifecycle = PoolLifecycle()
