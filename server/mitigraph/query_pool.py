@@ -9,9 +9,9 @@ which may have ended it: each is then tried once more. Results are written by Ox
 the query process and stopped past their byte limit. `run_async` is `run` on an event loop: a free, ready
 slot gets the job at once and the loop waits on the pipe; otherwise the exchange runs in a thread.
 
-A slot whose process died is replaced before it is handed a query, and a new one is used once it has said
-it is ready. Waiting for a free slot is bounded (`queue_timeout`, then PoolBusy). The pool never reads the
-query: refusing SERVICE and the like is the callers' job (`query_guard`); the sandbox holds the rest.
+A process that died idle is found by the send (a pipe without a reader fails at once) and replaced before
+the query runs; a new one is used once it has said it is ready. Waiting for a free slot is bounded
+(`queue_timeout`, then PoolBusy). Refusing SERVICE and the like is the callers' job (`query_guard`).
 """
 
 from __future__ import annotations
