@@ -1,7 +1,8 @@
 """JSON-LD for developers who have never seen RDF: one published context, one compaction, one framed record.
 
 `context()` is the document served at `/context.jsonld`: short keys (`label`, `category`, `citedIn`,
-`authors`, ...) for our terms, with the value types declared, so a record reads as plain JSON. Every
+`authors`, ...) for our terms, with the value types declared, so a record reads as plain JSON. The keys are
+data, kept beside the ontology in `ontology/jsonld-terms.json`; the prefixes are mitigraph.namespaces'. Every
 JSON-LD Mitigraph writes of a graph (the export, the download, a page's RDF) is `write_jsonld`: the context
 inline, then one node object per subject, compacted with the context (mitigraph.jsonld_compaction) and
 streamed from the store record by record. One mitigation frames into a single nested object
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from pyld import jsonld
@@ -31,6 +34,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from mitigraph.assets import ontology_dir
 from mitigraph.jsonld_document import write_document
 from mitigraph.loader import rdflib_graph
 from mitigraph.namespaces import DEFAULT_BASE, MG, PREFIXES
@@ -38,85 +42,31 @@ from mitigraph.outputs import BinaryOutput
 
 CONTEXT_PATH = "/context.jsonld"
 
-_ID = {"@type": "@id"}
-CLASS_TERMS: dict[str, str] = {
-    "Mitigation": "mg:Mitigation",
-    "Category": "mg:Category",
-    "Taxonomy": "mg:Taxonomy",
-    "Source": "mg:Source",
-    "Limitation": "mg:Limitation",
-    "LifecycleStage": "mg:LifecycleStage",
-    "Actor": "mg:Actor",
-    "RiskManagementFunction": "mg:RiskManagementFunction",
-    "FacetScheme": "mg:FacetScheme",
-    "NavigatorPage": "mg:NavigatorPage",
-    "TaxonomyEvidence": "mg:TaxonomyEvidence",
-    "Concept": "skos:Concept",
-    "ConceptScheme": "skos:ConceptScheme",
-    "Person": "foaf:Person",
-    "Organization": "foaf:Organization",
-}
-PROPERTY_TERMS: dict[str, str | dict[str, str]] = {
-    # mitigations
-    "label": "rdfs:label",
-    "labelEn": {"@id": "rdfs:label", "@language": "en"},
-    "description": "dcterms:description",
-    "category": {"@id": "mg:inCategory", **_ID},
-    "citedIn": {"@id": "mg:citedIn", **_ID},
-    "cites": {"@id": "mg:cites", **_ID},
-    "derivedFrom": {"@id": "prov:wasDerivedFrom", **_ID},
-    "partOf": {"@id": "mg:partOf", **_ID},
-    "hasPart": {"@id": "mg:hasPart", **_ID},
-    "nearDuplicateOf": {"@id": "mg:nearDuplicateOf", **_ID},
-    "lifecycleStage": {"@id": "mg:lifecycleStage", **_ID},
-    "actor": {"@id": "mg:actor", **_ID},
-    "riskManagementFunction": {"@id": "mg:riskManagementFunction", **_ID},
-    "reasoning": "mg:reasoning",
-    "navigatorId": "mg:navigatorId",
-    "sectionNumber": "mg:sectionNumber",
-    "pageHeading": "mg:pageHeading",
-    "labelIsDerived": "mg:labelIsDerived",
-    "placeholder": "mg:placeholder",
-    "pageIncomplete": "mg:pageIncomplete",
-    "sourceNotShown": "mg:sourceNotShown",
-    "abstractDoubt": "mg:abstractDoubt",
-    "nistGenAIRisk": {"@id": "mg:nistGenAIRisk", **_ID},
-    "nistActorTask": {"@id": "mg:nistActorTask", **_ID},
-    "evidence": {"@id": "mg:evidence", **_ID},
-    "learntProperty": {"@id": "mg:learntProperty", **_ID},
-    # limitations
-    "hasLimitation": {"@id": "mg:hasLimitation", **_ID},
-    "limits": {"@id": "mg:limits", **_ID},
-    "addressesLimitation": {"@id": "mg:addressesLimitation", **_ID},
-    "addressedBy": {"@id": "mg:addressedBy", **_ID},
-    "limitationFamily": {"@id": "mg:limitationFamily", **_ID},
-    "justification": "mg:justification",
-    # taxonomy and facets
-    "notation": "skos:notation",
-    "prefLabel": "skos:prefLabel",
-    "definition": "skos:definition",
-    "definitionEn": {"@id": "skos:definition", "@language": "en"},
-    "broader": {"@id": "skos:broader", **_ID},
-    "subcategoryOf": {"@id": "mg:subcategoryOf", **_ID},
-    "inScheme": {"@id": "skos:inScheme", **_ID},
-    "topConceptOf": {"@id": "skos:topConceptOf", **_ID},
-    "hasTopConcept": {"@id": "skos:hasTopConcept", **_ID},
-    "provisional": "mg:provisional",
-    # sources and authors
-    "title": "dcterms:title",
-    "issued": {"@id": "dcterms:issued", "@type": "xsd:gYear"},
-    "abstract": "dcterms:abstract",
-    "creator": {"@id": "dcterms:creator", **_ID},
-    "authors": {"@id": "bibo:authorList", "@container": "@list", **_ID},
-    "name": "foaf:name",
-    # links to other vocabularies
-    "exactMatch": {"@id": "skos:exactMatch", **_ID},
-    "closeMatch": {"@id": "skos:closeMatch", **_ID},
-    "broadMatch": {"@id": "skos:broadMatch", **_ID},
-    "narrowMatch": {"@id": "skos:narrowMatch", **_ID},
-    "relatedMatch": {"@id": "skos:relatedMatch", **_ID},
-    "isDefinedBy": {"@id": "rdfs:isDefinedBy", **_ID},
-}
+TERMS_FILE_NAME = "jsonld-terms.json"
+"""The context's short keys for classes and properties (data, beside the ontology); the prefixes come from
+mitigraph.namespaces."""
+
+
+class JsonLdError(ValueError):
+    """A JSON-LD document cannot be made (for example: the IRI is not a mitigation in the graph)."""
+
+
+@cache
+def declared_terms() -> dict[str, Any]:
+    """The short keys `ontology/jsonld-terms.json` declares, classes then properties, in the file's order."""
+    return read_terms(ontology_dir() / TERMS_FILE_NAME)
+
+
+def read_terms(path: Path) -> dict[str, Any]:
+    """The `classes` and `properties` tables of a file of JSON-LD terms; JsonLdError names the file."""
+    try:
+        declared = json.loads(path.read_text(encoding="utf-8"))
+        return {**declared["classes"], **declared["properties"]}
+    except (OSError, ValueError) as error:
+        raise JsonLdError(f"{path}: {error}") from error
+    except (KeyError, TypeError) as error:
+        raise JsonLdError(f"{path}: expected an object with the tables 'classes' and 'properties'") from error
+
 
 DESCRIPTION_QUERY = """
 PREFIX bibo: <http://purl.org/ontology/bibo/>
@@ -171,17 +121,13 @@ order; and its facet values' links to other vocabularies, with the external term
 it (rdflib would evaluate it for every mitigation before binding one)."""
 
 
-class JsonLdError(ValueError):
-    """A JSON-LD document cannot be made (for example: the IRI is not a mitigation in the graph)."""
-
-
 def context_terms() -> dict[str, Any]:
     """The term definitions: vocabulary prefixes, classes and short keys.
 
     There is deliberately no prefix for our own instances: `@id` values stay full IRIs, which a reader can
     open in a browser, under whatever base this deployment serves.
     """
-    return {**PREFIXES, **CLASS_TERMS, **PROPERTY_TERMS}
+    return {**PREFIXES, **declared_terms()}
 
 
 def context() -> dict[str, Any]:

@@ -8,6 +8,7 @@ so at 2,000 mitigations).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +31,15 @@ from mitigraph.jsonld import (
     blank_list_cells,
     context,
     context_terms,
+    declared_terms,
     describe_mitigation,
     dumps,
     frame_description,
     framed_mitigation,
+    read_terms,
 )
-from mitigraph.loader import load_files
-from mitigraph.namespaces import BIBO, DEFAULT_BASE, MG
+from mitigraph.loader import load_files, ontology_files
+from mitigraph.namespaces import BIBO, DEFAULT_BASE, MG, PREFIXES
 from mitigraph.store import memory_store
 
 SHORT_KEYS = (
@@ -87,6 +90,41 @@ def test_the_context_gives_short_keys_for_our_terms() -> None:
     assert terms["category"] == {"@id": "mg:inCategory", "@type": "@id"}
     assert terms["authors"]["@container"] == "@list"
     assert terms["Mitigation"] == "mg:Mitigation"
+
+
+def test_every_short_key_of_ours_names_a_term_the_ontology_declares() -> None:
+    ontology = load_files(ontology_files()).graph
+    terms = declared_terms()
+    ours = {key: definition for key, definition in terms.items() if _curie(definition).startswith("mg:")}
+    assert "category" in ours and "Mitigation" in ours
+    for key, definition in ours.items():
+        iri = MG[_curie(definition).removeprefix("mg:")]
+        assert (iri, RDF.type, None) in ontology, f"{key}: {iri} is not declared in ontology/"
+
+
+def test_every_short_key_uses_a_known_prefix() -> None:
+    for key, definition in declared_terms().items():
+        assert _curie(definition).split(":", 1)[0] in PREFIXES, key
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('{"classes": {}, "properties": {"label": "rdfs:label",}}', "line 1 column 54"),
+        ('{"classes": {}}', "expected an object with the tables 'classes' and 'properties'"),
+        ("[]", "expected an object with the tables 'classes' and 'properties'"),
+    ],
+)
+def test_a_bad_file_of_terms_is_refused_by_name(tmp_path: Path, text: str, said: str) -> None:
+    path = tmp_path / "jsonld-terms.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(JsonLdError, match=re.escape(str(path))) as refused:
+        read_terms(path)
+    assert said in str(refused.value)
+
+
+def _curie(definition: str | dict[str, str]) -> str:
+    return definition if isinstance(definition, str) else definition["@id"]
 
 
 def test_the_context_is_json_with_no_remote_parts() -> None:
