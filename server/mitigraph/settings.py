@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -242,6 +243,14 @@ class Settings:
         if values.get("store_dir"):
             values["store_dir"] = Path(values["store_dir"])
         return cls(**values)
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        """The settings `mitigraph serve` hands its web workers in MITIGRAPH_SETTINGS (`to_json`)."""
+        settings_json = os.environ.get(SETTINGS_VARIABLE)
+        if not settings_json:
+            raise SettingsError(f"{SETTINGS_VARIABLE} is not set: start the server with `mitigraph serve`")
+        return cls.from_json(settings_json)
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

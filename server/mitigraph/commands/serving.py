@@ -33,7 +33,6 @@ from mitigraph.site.layout import SITE_VARIABLE
 from mitigraph.site.reading import SiteError, read_metadata
 from mitigraph.site.served import remote_site, served_store_dir, usable_site
 from mitigraph.store import StoreError
-from mitigraph.web.connections import head_limit, protocol_factory
 
 READY_POLL_SECONDS = 0.1
 """How often the ready watcher asks /health until it answers."""
@@ -147,12 +146,7 @@ def _run(settings: Settings, *, site: Path, log_config: dict[str, Any], started:
             log_config=log_config,
             access_log=True,  # shown or not by log_config's level for uvicorn.access
             timeout_graceful_shutdown=max(5, int(settings.query_timeout) + 1),
-            http=protocol_factory(  # type: ignore[arg-type]  # uvicorn calls it like its protocol classes
-                header_timeout=settings.header_timeout,
-                body_timeout=settings.body_timeout,
-                keep_alive_timeout=settings.keep_alive_timeout,
-                max_head_bytes=head_limit(settings.max_query_bytes),
-            ),
+            http="mitigraph.web.connections:protocol_from_environment",
             limit_concurrency=settings.max_connections + 1,
             proxy_headers=False,
             ws="none",

@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mitigraph import __version__
 from mitigraph.query_pool import PoolStats, QueryPool
 from mitigraph.remote_backend import remote_reader_and_pool
-from mitigraph.settings import SETTINGS_VARIABLE, Settings, SettingsError
+from mitigraph.settings import Settings, SettingsError
 from mitigraph.site import read_site, site_dir
 from mitigraph.site.layout import SITE_VARIABLE
 from mitigraph.site.reading import read_metadata
@@ -153,11 +153,8 @@ def _required(site: Path | None) -> Path:
 
 def app_from_environment() -> Server:
     """The factory uvicorn's workers call (`mitigraph.web.app:app_from_environment`)."""
-    settings_json = os.environ.get(SETTINGS_VARIABLE)
-    if not settings_json:
-        raise SettingsError(f"{SETTINGS_VARIABLE} is not set: start the server with `mitigraph serve`")
     site = os.environ.get(SITE_VARIABLE)
-    return create_app(Settings.from_json(settings_json), site=Path(site) if site else None)
+    return create_app(Settings.from_environment(), site=Path(site) if site else None)
 
 
 @dataclass

@@ -19,21 +19,23 @@ bound derives from max_query_bytes (`head_limit`): a GET carries its query perce
 A connection the server ends is half-closed first and closed LINGER_SECONDS later (RFC 9112 9.6), so the
 client reads the 408 or 431 instead of a connection reset.
 
-It is passed to uvicorn as `http=` with the timeouts bound (`protocol_factory`); uvicorn constructs one per
-connection with its usual arguments. Everything else (parsing, flow control, keep-alive, pipelining) is
-uvicorn's, unchanged, so its throughput is uvicorn's.
+uvicorn's workers construct one per connection (`protocol_from_environment`, named to uvicorn by its import
+path, as the app is) with its usual arguments and the limits of the settings `serve` hands them. Everything
+else (parsing, flow control, keep-alive, pipelining) is uvicorn's, unchanged, so its throughput is
+uvicorn's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
 from typing import Any
 
 from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
+
+from mitigraph.settings import Settings
 
 _TIMEOUT_MESSAGE = b"the request did not arrive in time; the connection is closed\n"
 REQUEST_TIMEOUT_RESPONSE = (
@@ -66,17 +68,27 @@ def head_limit(max_query_bytes: int) -> int:
     return 3 * max_query_bytes + HEADER_ALLOWANCE
 
 
-def protocol_factory(
-    *, header_timeout: float, body_timeout: float, keep_alive_timeout: float, max_head_bytes: int
-) -> Callable[..., asyncio.Protocol]:
-    """What to pass to uvicorn as `http=`: the protocol class with its limits bound (picklable, so
-    uvicorn can hand it to its worker processes)."""
+def protocol_from_environment(
+    config: Config,
+    server_state: ServerState,
+    app_state: dict[str, Any],
+    _loop: asyncio.AbstractEventLoop | None = None,
+) -> TimedHttpProtocol:
+    """What uvicorn constructs for each connection, named to it as
+    `http="mitigraph.web.connections:protocol_from_environment"`: the protocol with the limits of the
+    settings `serve` hands its workers (read once per worker, like the app's)."""
+    return _configured_protocol()(config, server_state, app_state, _loop)
+
+
+@functools.cache
+def _configured_protocol() -> functools.partial[TimedHttpProtocol]:
+    settings = Settings.from_environment()
     return functools.partial(
         TimedHttpProtocol,
-        header_timeout=header_timeout,
-        body_timeout=body_timeout,
-        keep_alive_timeout=keep_alive_timeout,
-        max_head_bytes=max_head_bytes,
+        header_timeout=settings.header_timeout,
+        body_timeout=settings.body_timeout,
+        keep_alive_timeout=settings.keep_alive_timeout,
+        max_head_bytes=head_limit(settings.max_query_bytes),
     )
 
 
